@@ -1,0 +1,166 @@
+package io.rainhub.hub;
+
+import io.rainhub.store.DatabaseConfig;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * Merges the settings of {@code rainhub serve}: defaults, then the YAML file, then environment
+ * variables, then flags (flags win). Every problem is a {@link ConfigException} whose message names
+ * the setting and where it came from.
+ */
+public final class HubConfigLoader {
+
+  private HubConfigLoader() {
+  }
+
+  /** A setting that cannot be used; the message is meant for the operator as is. */
+  public static final class ConfigException extends RuntimeException {
+    public ConfigException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * @param flags values given on the command line, as text
+   * @param environment usually {@link System#getenv()}
+   */
+  public static HubSettings load(Map<HubOption, String> flags, Map<String, String> environment) {
+    Map<HubOption, String> values = new EnumMap<>(HubOption.class);
+    for (HubOption option : HubOption.values()) {
+      if (option.defaultValue() != null) {
+        values.put(option, option.defaultValue());
+      }
+    }
+    String configFile = flags.getOrDefault(HubOption.CONFIG,
+        environment.getOrDefault(HubOption.CONFIG.environmentVariable(), null));
+    if (configFile != null) {
+      values.putAll(readYaml(Path.of(configFile), true));
+    } else {
+      values.putAll(readYaml(Path.of(HubOption.CONFIG.defaultValue()), false));
+    }
+    for (HubOption option : HubOption.values()) {
+      String fromEnv = environment.get(option.environmentVariable());
+      if (fromEnv != null && !fromEnv.isEmpty()) {
+        values.put(option, fromEnv);
+      }
+    }
+    values.putAll(flags);
+    return settings(values);
+  }
+
+  private static Map<HubOption, String> readYaml(Path file, boolean required) {
+    Map<HubOption, String> values = new EnumMap<>(HubOption.class);
+    if (!Files.exists(file)) {
+      if (required) {
+        throw new ConfigException("--config: no such file: " + file.toAbsolutePath());
+      }
+      return values;
+    }
+    Object document;
+    try (Reader reader = Files.newBufferedReader(file)) {
+      document = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
+    } catch (IOException | YAMLException e) {
+      throw new ConfigException(file + ": cannot read YAML: " + e.getMessage());
+    }
+    if (document == null) {
+      return values;
+    }
+    if (!(document instanceof Map<?, ?> map)) {
+      throw new ConfigException(file + ": expected a mapping of settings at the top level");
+    }
+    for (Map.Entry<?, ?> entry : map.entrySet()) {
+      String key = String.valueOf(entry.getKey());
+      HubOption option = HubOption.byKey(key).filter(o -> o != HubOption.CONFIG).orElseThrow(() ->
+          new ConfigException(file + ": unknown setting '" + key + "'; known: "
+              + String.join(", ", Arrays.stream(HubOption.values()).filter(o -> o != HubOption.CONFIG)
+              .map(HubOption::key).toList())));
+      Object value = entry.getValue();
+      if (value instanceof List<?> list) {
+        values.put(option, String.join(",", list.stream().map(String::valueOf).toList()));
+      } else if (value != null) {
+        values.put(option, String.valueOf(value));
+      }
+    }
+    return values;
+  }
+
+  private static HubSettings settings(Map<HubOption, String> values) {
+    Path dataDir = Path.of(values.get(HubOption.DATA_DIR));
+    String db = values.get(HubOption.DB);
+    DatabaseConfig database;
+    try {
+      database = "embedded".equals(db) ? DatabaseConfig.embedded(dataDir) : DatabaseConfig.postgresql(db);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
+    boolean cluster = bool(values, HubOption.CLUSTER);
+    if (cluster && "embedded".equals(db)) {
+      throw new ConfigException("--cluster needs a database all hubs share: add --db postgresql://user:pass@host:port/db."
+          + " The embedded H2 database belongs to one process.");
+    }
+    Path tlsCert = path(values, HubOption.TLS_CERT);
+    Path tlsKey = path(values, HubOption.TLS_KEY);
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new ConfigException("--tls-cert and --tls-key go together: give both or neither.");
+    }
+    for (Path pem : new Path[] {tlsCert, tlsKey}) {
+      if (pem != null && !Files.isReadable(pem)) {
+        throw new ConfigException("TLS file not readable: " + pem.toAbsolutePath());
+      }
+    }
+    return new HubSettings(
+        values.get(HubOption.HOST),
+        intIn(values, HubOption.PORT, 0, 65535),
+        dataDir,
+        database,
+        cluster,
+        values.get(HubOption.CLUSTER_HOST),
+        intIn(values, HubOption.CLUSTER_PORT, 1, 65535),
+        Arrays.stream(values.get(HubOption.CLUSTER_MEMBERS).split(",")).map(String::trim)
+            .filter(member -> !member.isEmpty()).toList(),
+        tlsCert,
+        tlsKey,
+        intIn(values, HubOption.BODY_LIMIT, 1024, Integer.MAX_VALUE),
+        intIn(values, HubOption.HTTP_INSTANCES, 1, 256),
+        intIn(values, HubOption.TOKEN_TTL, 60, 30 * 24 * 3600),
+        values.get(HubOption.JWT_SECRET),
+        values.get(HubOption.ADMIN_PASSWORD));
+  }
+
+  private static int intIn(Map<HubOption, String> values, HubOption option, int min, int max) {
+    String text = values.get(option);
+    try {
+      int value = Integer.parseInt(text.trim());
+      if (value < min || value > max) {
+        throw new ConfigException(option.flag() + ": " + value + " is out of range " + min + ".." + max);
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw new ConfigException(option.flag() + ": '" + text + "' is not a whole number");
+    }
+  }
+
+  private static boolean bool(Map<HubOption, String> values, HubOption option) {
+    String text = values.get(option).trim();
+    if (!text.equals("true") && !text.equals("false")) {
+      throw new ConfigException(option.flag() + ": '" + text + "' is not true or false");
+    }
+    return Boolean.parseBoolean(text);
+  }
+
+  private static Path path(Map<HubOption, String> values, HubOption option) {
+    String text = values.get(option);
+    return text == null || text.isBlank() ? null : Path.of(text);
+  }
+}

@@ -1,0 +1,67 @@
+package io.rainhub.hub;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Every setting of {@code rainhub serve}: its flag and YAML key (the same name), its environment
+ * variable, default and meaning. The CLI, the YAML loader and the README's table all follow this list.
+ */
+public enum HubOption {
+  CONFIG("config", "config/hub.yaml", "YAML file with any of these settings (a missing default file is fine)"),
+  HOST("host", "0.0.0.0", "Address the HTTP server binds"),
+  PORT("port", "8080", "HTTP port (0 picks a free one)"),
+  DATA_DIR("data-dir", "./data", "Directory of the embedded database and the generated admin password"),
+  DB("db", "embedded", "'embedded' (H2 under --data-dir) or postgresql://user:pass@host:port/db"),
+  CLUSTER("cluster", "false", "Join a Hazelcast cluster of hubs (needs --db postgresql://...)"),
+  CLUSTER_HOST("cluster-host", "127.0.0.1", "Address this hub's cluster and event-bus traffic uses"),
+  CLUSTER_PORT("cluster-port", "5701", "First Hazelcast port to try (the next free one is taken)"),
+  CLUSTER_MEMBERS("cluster-members", "127.0.0.1", "Comma-separated addresses (host or host:port) of other hubs"),
+  TLS_CERT("tls-cert", null, "PEM certificate chain: serve HTTPS (with --tls-key)"),
+  TLS_KEY("tls-key", null, "PEM private key for --tls-cert"),
+  BODY_LIMIT("body-limit", "1048576", "Largest request body accepted, in bytes (larger gets 413)"),
+  HTTP_INSTANCES("http-instances", "1", "HTTP verticle instances (event loops serving the API)"),
+  TOKEN_TTL("token-ttl", "3600", "Lifetime of access tokens, in seconds"),
+  JWT_SECRET("jwt-secret", null, "HS256 signing secret; default: generated once and shared through the database"),
+  ADMIN_PASSWORD("admin-password", null, "Password of the 'admin' user created on first start; default: generated");
+
+  private final String key;
+  private final String defaultValue;
+  private final String description;
+
+  HubOption(String key, String defaultValue, String description) {
+    this.key = key;
+    this.defaultValue = defaultValue;
+    this.description = description;
+  }
+
+  /** The flag without dashes, and the YAML key. */
+  public String key() {
+    return key;
+  }
+
+  public String flag() {
+    return "--" + key;
+  }
+
+  public String environmentVariable() {
+    return "RAINHUB_" + key.replace('-', '_').toUpperCase(Locale.ROOT);
+  }
+
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  public static Optional<HubOption> byKey(String key) {
+    for (HubOption option : values()) {
+      if (option.key.equals(key)) {
+        return Optional.of(option);
+      }
+    }
+    return Optional.empty();
+  }
+}

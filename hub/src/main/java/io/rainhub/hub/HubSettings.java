@@ -1,0 +1,50 @@
+package io.rainhub.hub;
+
+import io.rainhub.store.DatabaseConfig;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Everything {@code rainhub serve} was told, after merging defaults, the YAML file, environment and flags. */
+public record HubSettings(
+    String host,
+    int port,
+    Path dataDir,
+    DatabaseConfig database,
+    boolean cluster,
+    String clusterHost,
+    int clusterPort,
+    List<String> clusterMembers,
+    Path tlsCert,
+    Path tlsKey,
+    long bodyLimit,
+    int httpInstances,
+    int tokenTtlSeconds,
+    String jwtSecret,
+    String adminPassword) {
+
+  public boolean tls() {
+    return tlsCert != null;
+  }
+
+  /** The configuration {@link io.rainhub.HubVerticle} deploys with. */
+  public JsonObject toVerticleConfig() {
+    JsonObject http = new JsonObject().put("host", host).put("port", port).put("bodyLimit", bodyLimit)
+        .put("instances", httpInstances);
+    if (tls()) {
+      http.put("tls", new JsonObject().put("cert", tlsCert.toString()).put("key", tlsKey.toString()));
+    }
+    JsonObject auth = new JsonObject().put("tokenTtlSeconds", tokenTtlSeconds);
+    if (jwtSecret != null) {
+      auth.put("jwtSecret", jwtSecret);
+    }
+    if (adminPassword != null) {
+      auth.put("adminPassword", adminPassword);
+    }
+    return new JsonObject()
+        .put("database", database.toJson())
+        .put("dataDir", dataDir.toAbsolutePath().toString())
+        .put("http", http)
+        .put("auth", auth);
+  }
+}

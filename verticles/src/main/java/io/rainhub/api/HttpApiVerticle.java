@@ -1,0 +1,140 @@
+package io.rainhub.api;
+
+import io.rainhub.store.DatabaseConfig;
+import io.rainhub.store.Store;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.JWTAuthHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.spi.cluster.hazelcast.ClusterHealthCheck;
+import java.util.List;
+
+/**
+ * The hub's HTTP face: login, the versioned API, health, metrics, the OpenAPI document and the
+ * admin UI's static files. Handlers validate input and hand domain work to verticles over the bus.
+ */
+public class HttpApiVerticle extends VerticleBase {
+
+  public static final String ISSUER = "rainhub";
+  public static final String AUDIENCE = "rainhub-api";
+  public static final long DEFAULT_BODY_LIMIT = 1024 * 1024;
+  /** Local map where the verticle publishes the port it bound (for port 0). */
+  public static final String LOCAL_MAP = "rainhub.http";
+  public static final String PORT_KEY = "port";
+  static final String BODY_LIMIT_KEY = "bodyLimit";
+  static final String OPENAPI_RESOURCE = "openapi/rainhub.yaml";
+  private static final String JSON = "application/json";
+
+  private Store store;
+
+  @Override
+  public Future<?> start() {
+    JsonObject conf = config();
+    store = Store.open(vertx, DatabaseConfig.fromJson(conf.getJsonObject("database")));
+    JWTAuth jwt = jwtAuth(conf.getString("jwtSecret"));
+    Tokens tokens = new Tokens(jwt, conf.getInteger("tokenTtlSeconds", 3600));
+    long bodyLimit = conf.getLong("bodyLimit", DEFAULT_BODY_LIMIT);
+    return vertx.fileSystem().readFile(OPENAPI_RESOURCE)
+        .compose(openApi -> {
+          Router router = router(jwt, tokens, bodyLimit, openApi);
+          return vertx.createHttpServer(serverOptions(conf)).requestHandler(router).listen();
+        })
+        .onSuccess(listening -> {
+          vertx.sharedData().getLocalMap(LOCAL_MAP).put(PORT_KEY, listening.actualPort());
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return store.close();
+  }
+
+  Router router(JWTAuth jwt, Tokens tokens, long bodyLimit, Buffer openApi) {
+    Router router = Router.router(vertx);
+    ProblemResponder problems = new ProblemResponder();
+    IdentityHandlers identity = new IdentityHandlers(vertx.eventBus(), tokens);
+    var adminOnly = Roles.require("admin");
+
+    router.route().handler(new RequestIds());
+    router.route().handler(ctx -> {
+      ctx.put(BODY_LIMIT_KEY, bodyLimit);
+      ctx.next();
+    });
+    router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
+
+    // Open to everyone: login, operations, the UI's static files.
+    router.post("/auth/login").consumes(JSON).handler(identity::login);
+    router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(liveness()));
+    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness()));
+    router.get("/metrics").handler(PrometheusScrapingHandler.create());
+    router.get("/openapi.yaml").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "application/yaml").end(openApi));
+    router.get("/").handler(ctx -> ctx.redirect("/ui/"));
+    router.get("/ui/*").handler(StaticHandler.create("webroot"));
+
+    // Everything under /v1.0 needs a token.
+    router.route("/v1.0/*").handler(new RainUserHeader());
+    router.route("/v1.0/*").handler(JWTAuthHandler.create(jwt));
+    router.get("/v1.0/whoami").handler(identity::whoami);
+    router.post("/v1.0/tenants").consumes(JSON).handler(adminOnly).handler(identity::createTenant);
+    router.get("/v1.0/tenants").handler(adminOnly).handler(identity::listTenants);
+    router.post("/v1.0/users").consumes(JSON).handler(adminOnly).handler(identity::createUser);
+    router.get("/v1.0/users").handler(adminOnly).handler(identity::listUsers);
+
+    router.route().failureHandler(problems);
+    for (int status : List.of(400, 401, 403, 404, 405, 413, 415, 500, 503)) {
+      router.errorHandler(status, problems);
+    }
+    return router;
+  }
+
+  /** Live while this verticle's event loop answers: the check runs on it. */
+  private HealthChecks liveness() {
+    return HealthChecks.create(vertx).register("event-loop", promise -> promise.complete(Status.OK()));
+  }
+
+  private HealthChecks readiness() {
+    HealthChecks checks = HealthChecks.create(vertx);
+    checks.register("store", 2_000, promise -> store.ping()
+        .onSuccess(ok -> promise.complete(Status.OK()))
+        .onFailure(failure -> promise.complete(Status.KO(new JsonObject().put("error", failure.getMessage())))));
+    if (vertx.isClustered()) {
+      checks.register("cluster", 2_000, ClusterHealthCheck.createProcedure(vertx));
+    }
+    return checks;
+  }
+
+  private JWTAuth jwtAuth(String secret) {
+    return JWTAuth.create(vertx, new JWTAuthOptions()
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret))
+        .setJWTOptions(new JWTOptions().setIssuer(ISSUER).setAudience(List.of(AUDIENCE))));
+  }
+
+  private static HttpServerOptions serverOptions(JsonObject conf) {
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(conf.getString("host", "0.0.0.0"))
+        .setPort(conf.getInteger("port", 8080))
+        .setCompressionSupported(true);
+    JsonObject tls = conf.getJsonObject("tls");
+    if (tls != null) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+          .setCertPath(tls.getString("cert")).setKeyPath(tls.getString("key")));
+    }
+    return options;
+  }
+}

@@ -1,0 +1,89 @@
+package io.rainhub.api;
+
+import io.rainhub.bus.Addresses;
+import io.rainhub.identity.Role;
+import io.rainhub.metrics.HubMetrics;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.regex.Pattern;
+
+/** Login, the caller's identity, and the admin routes for tenants and users. */
+final class IdentityHandlers {
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  private static final String NAME_RULE =
+      "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit";
+  private static final Pattern ANY_PASSWORD = Pattern.compile("(?s).{1,1024}");
+  private static final Pattern NEW_PASSWORD = Pattern.compile("(?s).{12,1024}");
+
+  private final EventBus bus;
+  private final Tokens tokens;
+
+  IdentityHandlers(EventBus bus, Tokens tokens) {
+    this.bus = bus;
+    this.tokens = tokens;
+  }
+
+  void login(RoutingContext ctx) {
+    JsonObject credentials = JsonInput.of(ctx)
+        .requireString("username", ANY_PASSWORD, "must be 1-1024 characters")
+        .requireString("password", ANY_PASSWORD, "must be 1-1024 characters")
+        .allowOnly("username", "password")
+        .valid();
+    bus.<JsonObject>request(Addresses.IDENTITY_AUTHENTICATE, credentials)
+        .onSuccess(reply -> {
+          HubMetrics.logins("success").increment();
+          json(ctx, 200, tokens.issue(reply.body()));
+        })
+        .onFailure(failure -> {
+          if (failure instanceof ReplyException reply && reply.failureCode() == 401) {
+            HubMetrics.logins("failure").increment();
+          }
+          ctx.fail(failure);
+        });
+  }
+
+  void whoami(RoutingContext ctx) {
+    JsonObject principal = ctx.user().principal();
+    json(ctx, 200, new JsonObject().put("userId", principal.getString("sub"))
+        .put("username", principal.getString("username")).put("tenant", principal.getString("tenant"))
+        .put("roles", principal.getJsonArray(Roles.CLAIM)));
+  }
+
+  void createTenant(RoutingContext ctx) {
+    JsonObject tenant = JsonInput.of(ctx).requireString("name", NAME, NAME_RULE).allowOnly("name").valid();
+    forward(ctx, Addresses.IDENTITY_TENANT_CREATE, tenant, 201);
+  }
+
+  void listTenants(RoutingContext ctx) {
+    forward(ctx, Addresses.IDENTITY_TENANT_LIST, new JsonObject(), 200);
+  }
+
+  void createUser(RoutingContext ctx) {
+    JsonObject user = JsonInput.of(ctx)
+        .requireString("username", NAME, NAME_RULE)
+        .requireString("password", NEW_PASSWORD, "must be 12-1024 characters")
+        .requireString("tenant", NAME, NAME_RULE)
+        .requireStringArray("roles", role -> Role.parse(role).isPresent(), "must be 'admin' or 'user'")
+        .allowOnly("username", "password", "tenant", "roles")
+        .valid();
+    forward(ctx, Addresses.IDENTITY_USER_CREATE, user, 201);
+  }
+
+  void listUsers(RoutingContext ctx) {
+    forward(ctx, Addresses.IDENTITY_USER_LIST, new JsonObject(), 200);
+  }
+
+  private void forward(RoutingContext ctx, String address, JsonObject body, int status) {
+    bus.<JsonObject>request(address, body)
+        .onSuccess(reply -> json(ctx, status, reply.body()))
+        .onFailure(ctx::fail);
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
+  }
+}

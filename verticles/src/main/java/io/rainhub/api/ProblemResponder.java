@@ -1,0 +1,112 @@
+package io.rainhub.api;
+
+import io.rainhub.bus.BusFailure;
+import io.rainhub.metrics.HubMetrics;
+import io.vertx.core.Handler;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Renders every failure as {@code application/problem+json}: the router's own errors (404, 405,
+ * 413, 415), auth refusals, validation and domain failures from verticles. Anything unexpected is
+ * logged with its stack trace and request id; the client gets a 500 with only the id.
+ */
+final class ProblemResponder implements Handler<RoutingContext> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProblemResponder.class);
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    send(ctx, toProblem(ctx));
+  }
+
+  static void send(RoutingContext ctx, Problem problem) {
+    String requestId = RequestIds.of(ctx);
+    if (ctx.response().ended()) {
+      return;
+    }
+    HubMetrics.problems(problem.status()).increment();
+    if (ctx.response().headWritten()) {
+      ctx.response().reset();
+      return;
+    }
+    ctx.response()
+        .setStatusCode(problem.status())
+        .putHeader(HttpHeaders.CONTENT_TYPE, Problem.CONTENT_TYPE)
+        .putHeader(RequestIds.HEADER, requestId)
+        .end(problem.toJson(requestId).encode());
+  }
+
+  private Problem toProblem(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof ProblemException answer) {
+      return answer.problem();
+    }
+    if (failure instanceof ReplyException reply) {
+      return fromBus(ctx, reply);
+    }
+    int status = failure instanceof HttpException http ? http.getStatusCode() : ctx.statusCode();
+    if (status < 400 || failure != null && !(failure instanceof HttpException)) {
+      LOG.error("Request {} {} {} failed", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(), failure);
+      return new Problem(500, "Internal error",
+          "The hub failed to handle this request; report request id " + RequestIds.of(ctx) + ".");
+    }
+    return forStatus(ctx, status);
+  }
+
+  private static Problem forStatus(RoutingContext ctx, int status) {
+    String path = ctx.request().path();
+    return switch (status) {
+      case 400 -> new Problem(400, "Bad request", "The request could not be read.");
+      case 401 -> new Problem(401, "Unauthorized",
+          "A valid token is required: send 'Authorization: Bearer <token>' (or the token in a 'user' header);"
+              + " get one from POST /auth/login.");
+      case 403 -> new Problem(403, "Forbidden", "Your token is valid but its roles do not allow this operation.");
+      case 404 -> new Problem(404, "Not found", "No resource at " + path + ".");
+      case 405 -> new Problem(405, "Method not allowed",
+          ctx.request().method() + " is not supported on " + path + ".");
+      case 413 -> new Problem(413, "Request body too large",
+          "The request body exceeds the hub's limit of " + ctx.get(HttpApiVerticle.BODY_LIMIT_KEY) + " bytes.");
+      case 415 -> new Problem(415, "Unsupported media type",
+          "This route takes 'Content-Type: application/json'; got "
+              + (ctx.request().getHeader(HttpHeaders.CONTENT_TYPE) == null ? "none"
+              : "'" + ctx.request().getHeader(HttpHeaders.CONTENT_TYPE) + "'") + ".",
+          List.of(new Problem.InvalidParam("Content-Type", "must be application/json")));
+      case 503 -> new Problem(503, "Service unavailable", "The hub cannot serve this request right now; retry.");
+      default -> new Problem(status, "Error", "The request failed with status " + status + ".");
+    };
+  }
+
+  private static Problem fromBus(RoutingContext ctx, ReplyException reply) {
+    return switch (reply.failureType()) {
+      case TIMEOUT, NO_HANDLERS -> {
+        LOG.warn("Request {}: no timely answer on the event bus: {}", RequestIds.of(ctx), reply.getMessage());
+        yield new Problem(503, "Service unavailable", "The hub did not answer in time; retry.");
+      }
+      case RECIPIENT_FAILURE, ERROR -> {
+        JsonObject body = BusFailure.body(reply);
+        int status = reply.failureCode() >= 400 && reply.failureCode() < 600 ? reply.failureCode() : 500;
+        String field = body.getString("field");
+        yield new Problem(status, titleFor(status), body.getString("detail"),
+            field == null ? List.of() : List.of(new Problem.InvalidParam(field, body.getString("detail"))));
+      }
+    };
+  }
+
+  private static String titleFor(int status) {
+    return switch (status) {
+      case 400 -> "Invalid request";
+      case 401 -> "Unauthorized";
+      case 404 -> "Not found";
+      case 409 -> "Conflict";
+      case 503 -> "Service unavailable";
+      default -> status >= 500 ? "Internal error" : "Request failed";
+    };
+  }
+}

@@ -1,0 +1,201 @@
+package io.rainhub.identity;
+
+import io.rainhub.bus.Addresses;
+import io.rainhub.bus.BusFailure;
+import io.rainhub.store.DatabaseConfig;
+import io.rainhub.store.EventLog;
+import io.rainhub.store.Store;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns tenants and users: creates them, lists them, checks passwords. Answers over the event bus;
+ * the API verticle validates requests before they get here and turns answers into tokens.
+ */
+public class IdentityVerticle extends VerticleBase {
+
+  public static final String SYSTEM_TENANT = "system";
+  public static final String ADMIN_USERNAME = "admin";
+  public static final String ADMIN_PASSWORD_FILE = "admin-password.txt";
+
+  private static final Logger LOG = LoggerFactory.getLogger(IdentityVerticle.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private Store store;
+  private PasswordHasher hasher;
+
+  @Override
+  public Future<?> start() {
+    JsonObject conf = config();
+    store = Store.open(vertx, DatabaseConfig.fromJson(conf.getJsonObject("database")));
+    var bus = vertx.eventBus();
+    return PasswordHasher.create(vertx, conf.getInteger("pbkdf2Iterations", PasswordHasher.DEFAULT_ITERATIONS))
+        .compose(created -> {
+          hasher = created;
+          return ensureAdmin(conf.getString("adminPassword"), Path.of(conf.getString("dataDir")));
+        })
+        .compose(ready -> Future.join(
+            bus.<JsonObject>consumer(Addresses.IDENTITY_AUTHENTICATE, this::authenticate).completion(),
+            bus.<JsonObject>consumer(Addresses.IDENTITY_TENANT_CREATE, this::createTenant).completion(),
+            bus.<JsonObject>consumer(Addresses.IDENTITY_TENANT_LIST, this::listTenants).completion(),
+            bus.<JsonObject>consumer(Addresses.IDENTITY_USER_CREATE, this::createUser).completion(),
+            bus.<JsonObject>consumer(Addresses.IDENTITY_USER_LIST, this::listUsers).completion()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return store.close();
+  }
+
+  private void authenticate(Message<JsonObject> message) {
+    String username = message.body().getString("username");
+    String password = message.body().getString("password");
+    answer(message, IdentityRepository.userByName(store.pool(), username)
+        .compose(user -> hasher.verify(user.map(User::passwordHash).orElse(null), password)
+            .compose(valid -> valid
+                ? Future.succeededFuture(user.get())
+                : Future.failedFuture(BusFailure.of(401, "Unknown username or wrong password.", null))))
+        .map(user -> new JsonObject().put("userId", user.id()).put("username", user.username())
+            .put("tenant", user.tenantName()).put("roles", user.rolesJson())));
+  }
+
+  private void createTenant(Message<JsonObject> message) {
+    Tenant tenant = new Tenant(UUID.randomUUID().toString(), message.body().getString("name"), now());
+    answer(message, insertTenant(tenant)
+        .recover(duplicate("A tenant named '" + tenant.name() + "' already exists.", "name"))
+        .map(done -> tenant.toJson()));
+  }
+
+  private void listTenants(Message<JsonObject> message) {
+    answer(message, IdentityRepository.allTenants(store.pool())
+        .map(tenants -> new JsonObject().put("items", new JsonArray(tenants.stream().map(Tenant::toJson).toList()))));
+  }
+
+  private void createUser(Message<JsonObject> message) {
+    JsonObject body = message.body();
+    String tenantName = body.getString("tenant");
+    List<Role> roles = body.getJsonArray("roles").stream()
+        .map(role -> Role.parse((String) role).orElseThrow()).distinct().toList();
+    answer(message, IdentityRepository.tenantByName(store.pool(), tenantName)
+        .compose(tenant -> tenant.isPresent()
+            ? hasher.hash(body.getString("password")).map(hash -> new User(UUID.randomUUID().toString(),
+                body.getString("username"), hash, tenant.get().id(), tenant.get().name(), roles, now()))
+            : Future.failedFuture(BusFailure.of(400, "No tenant named '" + tenantName + "'.", "tenant")))
+        .compose(user -> insertUser(user)
+            .recover(duplicate("A user named '" + user.username() + "' already exists.", "username"))
+            .map(done -> user.toJson())));
+  }
+
+  private void listUsers(Message<JsonObject> message) {
+    answer(message, IdentityRepository.allUsers(store.pool())
+        .map(users -> new JsonObject().put("items", new JsonArray(users.stream().map(User::toJson).toList()))));
+  }
+
+  private Future<Void> insertTenant(Tenant tenant) {
+    return store.inTransaction(tx -> IdentityRepository.insertTenant(tx, tenant)
+        .compose(done -> EventLog.append(tx, "tenant.created", "tenant/" + tenant.id(), tenant.id(), tenant.toJson()))
+        .mapEmpty());
+  }
+
+  private Future<Void> insertUser(User user) {
+    return store.inTransaction(tx -> IdentityRepository.insertUser(tx, user)
+        .compose(done -> EventLog.append(tx, "user.created", "user/" + user.id(), user.tenantId(), user.toJson()))
+        .mapEmpty());
+  }
+
+  /**
+   * First start: the system tenant and an admin. The password comes from configuration or is
+   * generated, printed once and written (owner-readable only) to the data directory. Several hubs
+   * starting together on one database agree on whichever insert won.
+   */
+  private Future<Void> ensureAdmin(String configuredPassword, Path dataDir) {
+    return IdentityRepository.userByName(store.pool(), ADMIN_USERNAME).compose(existing -> {
+      if (existing.isPresent()) {
+        return Future.succeededFuture();
+      }
+      String password = configuredPassword != null && !configuredPassword.isBlank()
+          ? configuredPassword : generatePassword();
+      Tenant system = new Tenant(UUID.randomUUID().toString(), SYSTEM_TENANT, now());
+      return IdentityRepository.tenantByName(store.pool(), SYSTEM_TENANT)
+          .compose(found -> found.isPresent() ? Future.succeededFuture(found.get())
+              : insertTenant(system).recover(ignoreDuplicate()).compose(done ->
+                  IdentityRepository.tenantByName(store.pool(), SYSTEM_TENANT).map(t -> t.orElseThrow())))
+          .compose(tenant -> hasher.hash(password).map(hash -> new User(UUID.randomUUID().toString(),
+              ADMIN_USERNAME, hash, tenant.id(), tenant.name(), List.of(Role.ADMIN), now())))
+          .compose(admin -> insertUser(admin).map(true).recover(failure ->
+              store.dialect().isUniqueViolation(failure) ? Future.succeededFuture(false) : Future.failedFuture(failure)))
+          .compose(created -> created && !password.equals(configuredPassword)
+              ? announceGeneratedPassword(password, dataDir) : Future.succeededFuture());
+    });
+  }
+
+  private Future<Void> announceGeneratedPassword(String password, Path dataDir) {
+    Path file = dataDir.resolve(ADMIN_PASSWORD_FILE);
+    return vertx.executeBlocking(() -> {
+      writeOwnerOnly(file, password + System.lineSeparator());
+      return null;
+    }, false).onSuccess(done -> {
+      // Printed once, on the console only: this is the one time anyone is told.
+      System.out.println("Generated password for user 'admin': " + password + "  (also in " + file + ")");
+      LOG.info("Created user 'admin' with a generated password, written to {}", file);
+    }).mapEmpty();
+  }
+
+  private static void writeOwnerOnly(Path file, String content) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, content);
+    try {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException notPosix) {
+      LOG.warn("Could not restrict permissions of {}", file);
+    }
+  }
+
+  private static String generatePassword() {
+    byte[] bytes = new byte[18];
+    RANDOM.nextBytes(bytes);
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  private <T> Function<Throwable, Future<T>> duplicate(String detail, String field) {
+    return failure -> Future.failedFuture(store.dialect().isUniqueViolation(failure)
+        ? BusFailure.of(409, detail, field) : failure);
+  }
+
+  private Function<Throwable, Future<Void>> ignoreDuplicate() {
+    return failure -> store.dialect().isUniqueViolation(failure)
+        ? Future.succeededFuture() : Future.failedFuture(failure);
+  }
+
+  private static OffsetDateTime now() {
+    return OffsetDateTime.now(ZoneOffset.UTC);
+  }
+
+  /** Replies with the result, or fails the message with the domain status (500 for anything unexpected). */
+  private static void answer(Message<JsonObject> message, Future<JsonObject> result) {
+    result.onSuccess(message::reply).onFailure(failure -> {
+      if (failure instanceof ReplyException domain) {
+        message.fail(domain.failureCode(), domain.getMessage());
+      } else {
+        LOG.error("{} failed", message.address(), failure);
+        BusFailure.reply(message, 500, "The identity store failed; see the hub log.", null);
+      }
+    });
+  }
+}
