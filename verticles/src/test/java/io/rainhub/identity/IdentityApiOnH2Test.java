@@ -1,0 +1,10 @@
+package io.rainhub.identity;
+
+import io.rainhub.store.SqlDialect;
+
+class IdentityApiOnH2Test extends IdentityApiContract {
+  @Override
+  SqlDialect dialect() {
+    return SqlDialect.H2;
+  }
+}
