@@ -119,6 +119,11 @@ public final class HubConfigLoader {
         throw new ConfigException("TLS file not readable: " + pem.toAbsolutePath());
       }
     }
+    String jwtSecret = values.get(HubOption.JWT_SECRET);
+    if (jwtSecret != null && jwtSecret.length() < 32) {
+      throw new ConfigException("--jwt-secret: at least 32 characters are needed for HS256 (got "
+          + jwtSecret.length() + ")");
+    }
     return new HubSettings(
         values.get(HubOption.HOST),
         intIn(values, HubOption.PORT, 0, 65535),
@@ -134,7 +139,7 @@ public final class HubConfigLoader {
         intIn(values, HubOption.BODY_LIMIT, 1024, Integer.MAX_VALUE),
         intIn(values, HubOption.HTTP_INSTANCES, 1, 256),
         intIn(values, HubOption.TOKEN_TTL, 60, 30 * 24 * 3600),
-        values.get(HubOption.JWT_SECRET),
+        jwtSecret,
         values.get(HubOption.ADMIN_PASSWORD));
   }
 

@@ -64,7 +64,7 @@ public final class ServeCommand implements Callable<Integer> {
           .description(option.description() + " [env " + option.environmentVariable()
               + (option.defaultValue() == null ? "" : "; default " + option.defaultValue()) + "]");
       if (option == HubOption.CLUSTER) {
-        builder.type(boolean.class).arity("0..1").fallbackValue("true");
+        builder.type(boolean.class).arity("0..1").fallbackValue("true").paramLabel("true|false");
       } else {
         builder.type(String.class).paramLabel("<" + option.key() + ">");
       }
