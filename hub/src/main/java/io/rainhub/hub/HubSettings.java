@@ -43,7 +43,7 @@ public record HubSettings(
     }
     return new JsonObject()
         .put("database", database.toJson())
-        .put("dataDir", dataDir.toAbsolutePath().toString())
+        .put("dataDir", dataDir.toAbsolutePath().normalize().toString())
         .put("http", http)
         .put("auth", auth);
   }

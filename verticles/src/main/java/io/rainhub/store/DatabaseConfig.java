@@ -15,7 +15,7 @@ public record DatabaseConfig(SqlDialect dialect, String h2File, String host, int
 
   /** The embedded database file under {@code dataDir}. */
   public static DatabaseConfig embedded(Path dataDir) {
-    return new DatabaseConfig(SqlDialect.H2, dataDir.toAbsolutePath().resolve("rainhub").toString(),
+    return new DatabaseConfig(SqlDialect.H2, dataDir.toAbsolutePath().normalize().resolve("rainhub").toString(),
         null, 0, null, "sa", "");
   }
 
