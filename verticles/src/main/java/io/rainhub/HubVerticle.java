@@ -1,6 +1,7 @@
 package io.rainhub;
 
 import io.rainhub.api.HttpApiVerticle;
+import io.rainhub.hypervisor.HypervisorVerticle;
 import io.rainhub.identity.IdentityVerticle;
 import io.rainhub.identity.PasswordHasher;
 import io.rainhub.store.DatabaseConfig;
@@ -19,7 +20,8 @@ import java.util.Base64;
  *
  * <p>Configuration: {@code database} ({@link DatabaseConfig} JSON), {@code dataDir}, {@code http}
  * ({@code host, port, bodyLimit, tls {cert, key}, instances}), {@code auth} ({@code jwtSecret?,
- * tokenTtlSeconds, adminPassword?, pbkdf2Iterations}).
+ * tokenTtlSeconds, adminPassword?, pbkdf2Iterations}), {@code hypervisor} ({@code placementStrategy,
+ * maxSessions, sessionIdleMillis, maxBatch}).
  */
 public class HubVerticle extends VerticleBase {
 
@@ -41,7 +43,9 @@ public class HubVerticle extends VerticleBase {
                 .put("dataDir", conf.getString("dataDir"))
                 .put("adminPassword", auth.getString("adminPassword"))
                 .put("pbkdf2Iterations", auth.getInteger("pbkdf2Iterations", PasswordHasher.DEFAULT_ITERATIONS))))
-            .compose(identity -> vertx.deployVerticle(HttpApiVerticle::new, new DeploymentOptions()
+            .compose(identity -> vertx.deployVerticle(HypervisorVerticle::new, new DeploymentOptions()
+                .setConfig(conf.getJsonObject("hypervisor", new JsonObject()).copy().put("database", database))))
+            .compose(hypervisor -> vertx.deployVerticle(HttpApiVerticle::new, new DeploymentOptions()
                 .setInstances(http.getInteger("instances", 1))
                 .setConfig(http.copy()
                     .put("database", database)

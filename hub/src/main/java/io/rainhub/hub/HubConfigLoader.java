@@ -139,6 +139,7 @@ public final class HubConfigLoader {
         intIn(values, HubOption.BODY_LIMIT, 1024, Integer.MAX_VALUE),
         intIn(values, HubOption.HTTP_INSTANCES, 1, 256),
         intIn(values, HubOption.TOKEN_TTL, 60, 30 * 24 * 3600),
+        oneOf(values, HubOption.PLACEMENT_STRATEGY, "spread", "binpack"),
         jwtSecret,
         values.get(HubOption.ADMIN_PASSWORD));
   }
@@ -154,6 +155,14 @@ public final class HubConfigLoader {
     } catch (NumberFormatException e) {
       throw new ConfigException(option.flag() + ": '" + text + "' is not a whole number");
     }
+  }
+
+  private static String oneOf(Map<HubOption, String> values, HubOption option, String... allowed) {
+    String text = values.get(option).trim();
+    if (!java.util.List.of(allowed).contains(text)) {
+      throw new ConfigException(option.flag() + ": '" + text + "' is not one of " + String.join(", ", allowed));
+    }
+    return text;
   }
 
   private static boolean bool(Map<HubOption, String> values, HubOption option) {

@@ -22,6 +22,8 @@ public enum HubOption {
   BODY_LIMIT("body-limit", "1048576", "Largest request body accepted, in bytes (larger gets 413)"),
   HTTP_INSTANCES("http-instances", "1", "HTTP verticle instances (event loops serving the API)"),
   TOKEN_TTL("token-ttl", "3600", "Lifetime of access tokens, in seconds"),
+  PLACEMENT_STRATEGY("placement-strategy", "spread",
+      "How instances are placed: spread (least utilised mothership) or binpack (most utilised that fits)"),
   JWT_SECRET("jwt-secret", null, "HS256 signing secret, 32+ characters; default: generated once and shared through the database"),
   ADMIN_PASSWORD("admin-password", null, "Password of the 'admin' user created on first start; default: generated");
 

@@ -20,6 +20,7 @@ public record HubSettings(
     long bodyLimit,
     int httpInstances,
     int tokenTtlSeconds,
+    String placementStrategy,
     String jwtSecret,
     String adminPassword) {
 
@@ -42,6 +43,7 @@ public record HubSettings(
       auth.put("adminPassword", adminPassword);
     }
     return new JsonObject()
+        .put("hypervisor", new JsonObject().put("placementStrategy", placementStrategy))
         .put("database", database.toJson())
         .put("dataDir", dataDir.toAbsolutePath().normalize().toString())
         .put("http", http)

@@ -87,14 +87,45 @@ public class HttpApiVerticle extends VerticleBase {
     router.get("/").handler(ctx -> ctx.redirect("/ui/"));
     router.get("/ui/*").handler(StaticHandler.create("webroot"));
 
-    // Everything under /v1.0 needs a token.
-    router.route("/v1.0/*").handler(new RainUserHeader());
-    router.route("/v1.0/*").handler(JWTAuthHandler.create(jwt));
+    // Everything else needs a token: the versioned API and the RAIN cloud API.
+    for (String prefix : List.of("/v1.0/*", "/rainservers*", "/mothership*", "/webcomponent*")) {
+      router.route(prefix).handler(new RainUserHeader());
+      router.route(prefix).handler(JWTAuthHandler.create(jwt));
+    }
     router.get("/v1.0/whoami").handler(identity::whoami);
     router.post("/v1.0/tenants").consumes(JSON).handler(adminOnly).handler(identity::createTenant);
     router.get("/v1.0/tenants").handler(adminOnly).handler(identity::listTenants);
     router.post("/v1.0/users").consumes(JSON).handler(adminOnly).handler(identity::createUser);
     router.get("/v1.0/users").handler(adminOnly).handler(identity::listUsers);
+
+    // The RAIN cloud API, at the paths of the RAIN design. "/all" before "/:id" so it is not an id.
+    CloudApiHandlers cloud = new CloudApiHandlers(vertx.eventBus());
+    router.get("/rainservers/all").handler(cloud::listServers);
+    router.get("/rainservers/:id/urls").handler(cloud::serverUrls);
+    router.post("/rainservers/").consumes(JSON).handler(cloud::registerServer);
+    router.put("/rainservers/:id").handler(cloud::resetServer);
+    router.delete("/rainservers/:id").handler(cloud::unregisterServer);
+    router.get("/mothership/all").handler(cloud::listMotherships);
+    router.get("/mothership/:id").handler(cloud::mothership);
+    router.get("/mothership/:id/webcomponents").handler(cloud::mothershipComponents);
+    router.post("/mothership/").consumes(JSON).handler(cloud::registerMothership);
+    router.get("/webcomponent/all").handler(cloud::listComponents);
+    router.post("/webcomponent/").consumes(JSON).handler(cloud::deploy);
+    router.get("/webcomponent/:id/:version").handler(cloud::component);
+    router.get("/webcomponent/:id/:version/descriptor").handler(cloud::descriptor);
+    router.get("/webcomponent/:id/:version/statistics").handler(cloud::statistics);
+    router.post("/webcomponent/:id/:version").handler(cloud::instantiate);
+    router.put("/webcomponent/:id/:version").handler(cloud::refreshComponent);
+    router.delete("/webcomponent/:id/:version").handler(cloud::undeploy);
+    router.get("/webcomponent/:instanceId").handler(cloud::instance);
+    router.post("/webcomponent/:instanceId").handler(cloud::cluster);
+    router.put("/webcomponent/:instanceId").handler(cloud::refreshInstance);
+    router.delete("/webcomponent/:instanceId").handler(cloud::stopInstance);
+    router.put("/v1.0/rainservers/:id/heartbeat").handler(cloud::serverHeartbeat);
+    router.put("/v1.0/motherships/:id/heartbeat").handler(cloud::mothershipHeartbeat);
+    router.put("/v1.0/motherships/:id/drain").consumes(JSON).handler(cloud::drainMothership);
+    router.get("/v1.0/route").handler(cloud::route);
+    router.get("/v1.0/map").handler(cloud::map);
 
     router.route().failureHandler(problems);
     for (int status : List.of(400, 401, 403, 404, 405, 413, 415, 500, 503)) {

@@ -36,7 +36,7 @@ final class IdentityHandlers {
     bus.<JsonObject>request(Addresses.IDENTITY_AUTHENTICATE, credentials)
         .onSuccess(reply -> {
           HubMetrics.logins("success").increment();
-          json(ctx, 200, tokens.issue(reply.body()));
+          Replies.json(ctx, 200, tokens.issue(reply.body()));
         })
         .onFailure(failure -> {
           if (failure instanceof ReplyException reply && reply.failureCode() == 401) {
@@ -48,18 +48,18 @@ final class IdentityHandlers {
 
   void whoami(RoutingContext ctx) {
     JsonObject principal = ctx.user().principal();
-    json(ctx, 200, new JsonObject().put("userId", principal.getString("sub"))
+    Replies.json(ctx, 200, new JsonObject().put("userId", principal.getString("sub"))
         .put("username", principal.getString("username")).put("tenant", principal.getString("tenant"))
         .put("roles", principal.getJsonArray(Roles.CLAIM)));
   }
 
   void createTenant(RoutingContext ctx) {
     JsonObject tenant = JsonInput.of(ctx).requireString("name", NAME, NAME_RULE).allowOnly("name").valid();
-    forward(ctx, Addresses.IDENTITY_TENANT_CREATE, tenant, 201);
+    Replies.forward(bus, ctx, Addresses.IDENTITY_TENANT_CREATE, tenant, 201);
   }
 
   void listTenants(RoutingContext ctx) {
-    forward(ctx, Addresses.IDENTITY_TENANT_LIST, new JsonObject(), 200);
+    Replies.forward(bus, ctx, Addresses.IDENTITY_TENANT_LIST, new JsonObject(), 200);
   }
 
   void createUser(RoutingContext ctx) {
@@ -70,20 +70,12 @@ final class IdentityHandlers {
         .requireStringArray("roles", role -> Role.parse(role).isPresent(), "must be 'admin' or 'user'")
         .allowOnly("username", "password", "tenant", "roles")
         .valid();
-    forward(ctx, Addresses.IDENTITY_USER_CREATE, user, 201);
+    Replies.forward(bus, ctx, Addresses.IDENTITY_USER_CREATE, user, 201);
   }
 
   void listUsers(RoutingContext ctx) {
-    forward(ctx, Addresses.IDENTITY_USER_LIST, new JsonObject(), 200);
+    Replies.forward(bus, ctx, Addresses.IDENTITY_USER_LIST, new JsonObject(), 200);
   }
 
-  private void forward(RoutingContext ctx, String address, JsonObject body, int status) {
-    bus.<JsonObject>request(address, body)
-        .onSuccess(reply -> json(ctx, status, reply.body()))
-        .onFailure(ctx::fail);
-  }
 
-  private static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
-  }
 }

@@ -6,9 +6,11 @@ import java.util.List;
 
 /**
  * An RFC 9457 problem: what every error response of the hub looks like. {@code invalidParams}
- * names the fields at fault, as in the RFC's own example.
+ * names the fields at fault, as in the RFC's own example; {@code extensions} are further members
+ * (e.g. why a placement was refused).
  */
-public record Problem(int status, String title, String detail, List<InvalidParam> invalidParams) {
+public record Problem(int status, String title, String detail, List<InvalidParam> invalidParams,
+    JsonObject extensions) {
 
   public static final String CONTENT_TYPE = "application/problem+json";
 
@@ -20,11 +22,16 @@ public record Problem(int status, String title, String detail, List<InvalidParam
   }
 
   public Problem(int status, String title, String detail) {
-    this(status, title, detail, List.of());
+    this(status, title, detail, List.of(), new JsonObject());
+  }
+
+  public Problem(int status, String title, String detail, List<InvalidParam> invalidParams) {
+    this(status, title, detail, invalidParams, new JsonObject());
   }
 
   public JsonObject toJson(String requestId) {
-    JsonObject json = new JsonObject()
+    // Extension members first, so they can never overwrite the standard ones.
+    JsonObject json = extensions.copy()
         .put("type", "about:blank")
         .put("title", title)
         .put("status", status)

@@ -92,9 +92,10 @@ final class ProblemResponder implements Handler<RoutingContext> {
       case RECIPIENT_FAILURE, ERROR -> {
         JsonObject body = BusFailure.body(reply);
         int status = reply.failureCode() >= 400 && reply.failureCode() < 600 ? reply.failureCode() : 500;
-        String field = body.getString("field");
-        yield new Problem(status, titleFor(status), body.getString("detail"),
-            field == null ? List.of() : List.of(new Problem.InvalidParam(field, body.getString("detail"))));
+        String field = (String) body.remove("field");
+        String detail = (String) body.remove("detail");
+        yield new Problem(status, titleFor(status), detail,
+            field == null ? List.of() : List.of(new Problem.InvalidParam(field, detail)), body);
       }
     };
   }

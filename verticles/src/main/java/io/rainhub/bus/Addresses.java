@@ -14,6 +14,38 @@ public final class Addresses {
   /** {} → {items: [user]} */
   public static final String IDENTITY_USER_LIST = "identity.user.list";
 
+  /**
+   * The hypervisor answers one address per operation of the cloud API; requests and replies are the
+   * JSON bodies of the HTTP API (see openapi/rainhub.yaml). Ids travel as {@code id}, {@code version},
+   * {@code instanceId}.
+   */
+  public static final String HV_SERVER_REGISTER = "hypervisor.rainserver.register";
+  public static final String HV_SERVER_LIST = "hypervisor.rainserver.list";
+  public static final String HV_SERVER_URLS = "hypervisor.rainserver.urls";
+  public static final String HV_SERVER_RESET = "hypervisor.rainserver.reset";
+  public static final String HV_SERVER_UNREGISTER = "hypervisor.rainserver.unregister";
+  public static final String HV_SERVER_HEARTBEAT = "hypervisor.rainserver.heartbeat";
+  public static final String HV_MOTHERSHIP_REGISTER = "hypervisor.mothership.register";
+  public static final String HV_MOTHERSHIP_LIST = "hypervisor.mothership.list";
+  public static final String HV_MOTHERSHIP_GET = "hypervisor.mothership.get";
+  public static final String HV_MOTHERSHIP_INSTANCES = "hypervisor.mothership.instances";
+  public static final String HV_MOTHERSHIP_HEARTBEAT = "hypervisor.mothership.heartbeat";
+  public static final String HV_MOTHERSHIP_DRAIN = "hypervisor.mothership.drain";
+  public static final String HV_COMPONENT_DEPLOY = "hypervisor.component.deploy";
+  public static final String HV_COMPONENT_LIST = "hypervisor.component.list";
+  public static final String HV_COMPONENT_GET = "hypervisor.component.get";
+  public static final String HV_COMPONENT_DESCRIPTOR = "hypervisor.component.descriptor";
+  public static final String HV_COMPONENT_STATISTICS = "hypervisor.component.statistics";
+  public static final String HV_COMPONENT_INSTANTIATE = "hypervisor.component.instantiate";
+  public static final String HV_COMPONENT_REFRESH = "hypervisor.component.refresh";
+  public static final String HV_COMPONENT_UNDEPLOY = "hypervisor.component.undeploy";
+  public static final String HV_INSTANCE_GET = "hypervisor.instance.get";
+  public static final String HV_INSTANCE_CLUSTER = "hypervisor.instance.cluster";
+  public static final String HV_INSTANCE_REFRESH = "hypervisor.instance.refresh";
+  public static final String HV_INSTANCE_STOP = "hypervisor.instance.stop";
+  public static final String HV_ROUTE = "hypervisor.route";
+  public static final String HV_MAP = "hypervisor.map";
+
   private Addresses() {
   }
 }

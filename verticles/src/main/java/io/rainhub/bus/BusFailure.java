@@ -24,7 +24,13 @@ public final class BusFailure {
 
   /** A {@link ReplyException} thrown by a verticle's own code, to pass a domain outcome up a future chain. */
   public static ReplyException of(int status, String detail, String field) {
-    JsonObject body = new JsonObject().put("detail", detail);
+    return of(status, detail, field, null);
+  }
+
+  /** As {@link #of(int, String, String)}, with extra members the problem response carries as they are. */
+  public static ReplyException of(int status, String detail, String field, JsonObject extensions) {
+    JsonObject body = extensions == null ? new JsonObject() : extensions.copy();
+    body.put("detail", detail);
     if (field != null) {
       body.put("field", field);
     }

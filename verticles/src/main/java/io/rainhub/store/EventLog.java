@@ -8,6 +8,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,11 @@ public final class EventLog {
     }
   }
 
-  private static final String NEXT_SEQ = "UPDATE event_sequence SET last_seq = last_seq + 1 WHERE id = 1";
+  /** An event about to be written: the log assigns its sequence number and time. */
+  public record Draft(String type, String subject, String tenantId, JsonObject payload) {
+  }
+
+  private static final String ADVANCE_SEQ = "UPDATE event_sequence SET last_seq = last_seq + #{count} WHERE id = 1";
   private static final String READ_SEQ = "SELECT last_seq FROM event_sequence WHERE id = 1";
   private static final String INSERT = "INSERT INTO events (seq, type, subject, tenant_id, payload, created_at)"
       + " VALUES (#{seq}, #{type}, #{subject}, #{tenantId}, #{payload}, #{createdAt})";
@@ -51,20 +56,35 @@ public final class EventLog {
    */
   public static Future<Event> append(SqlConnection tx, String type, String subject, String tenantId,
       JsonObject payload) {
+    return appendAll(tx, List.of(new Draft(type, subject, tenantId, payload))).map(events -> events.get(0));
+  }
+
+  /** Appends several events, in order, with one sequence update; same locking rule as {@link #append}. */
+  public static Future<List<Event>> appendAll(SqlConnection tx, List<Draft> drafts) {
+    if (drafts.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-    return tx.query(NEXT_SEQ).execute()
+    return SqlTemplate.forUpdate(tx, ADVANCE_SEQ).execute(Map.of("count", drafts.size()))
         .compose(updated -> tx.query(READ_SEQ).execute())
         .compose(rows -> {
-          long seq = rows.iterator().next().getLong(0);
-          Map<String, Object> params = new HashMap<>();
-          params.put("seq", seq);
-          params.put("type", type);
-          params.put("subject", subject);
-          params.put("tenantId", tenantId);
-          params.put("payload", payload.encode());
-          params.put("createdAt", now);
-          return SqlTemplate.forUpdate(tx, INSERT).execute(params)
-              .map(done -> new Event(seq, type, subject, tenantId, payload, now));
+          long first = rows.iterator().next().getLong(0) - drafts.size() + 1;
+          List<Event> events = new ArrayList<>(drafts.size());
+          List<Map<String, Object>> batch = new ArrayList<>(drafts.size());
+          for (int i = 0; i < drafts.size(); i++) {
+            Draft draft = drafts.get(i);
+            Event event = new Event(first + i, draft.type(), draft.subject(), draft.tenantId(), draft.payload(), now);
+            events.add(event);
+            Map<String, Object> params = new HashMap<>();
+            params.put("seq", event.seq());
+            params.put("type", event.type());
+            params.put("subject", event.subject());
+            params.put("tenantId", event.tenantId());
+            params.put("payload", event.payload().encode());
+            params.put("createdAt", now);
+            batch.add(params);
+          }
+          return SqlTemplate.forUpdate(tx, INSERT).executeBatch(batch).map(done -> events);
         });
   }
 

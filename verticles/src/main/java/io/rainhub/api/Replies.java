@@ -1,0 +1,24 @@
+package io.rainhub.api;
+
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** How handlers answer: JSON bodies, and bus requests whose reply becomes the response. */
+final class Replies {
+
+  private Replies() {
+  }
+
+  static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
+  }
+
+  /** Sends {@code body} to {@code address}; the reply is the response, a failure goes to the problem responder. */
+  static void forward(EventBus bus, RoutingContext ctx, String address, JsonObject body, int status) {
+    bus.<JsonObject>request(address, body)
+        .onSuccess(reply -> json(ctx, status, reply.body()))
+        .onFailure(ctx::fail);
+  }
+}

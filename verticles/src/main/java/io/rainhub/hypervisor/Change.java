@@ -1,0 +1,45 @@
+package io.rainhub.hypervisor;
+
+import io.rainhub.store.EventLog;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** One accepted change: the statements that store it and the events that announce it, committed together. */
+final class Change {
+
+  record Statement(String sql, Map<String, Object> params) {
+  }
+
+  private final List<Statement> statements = new ArrayList<>();
+  private final List<EventLog.Draft> events = new ArrayList<>();
+
+  /** {@code params} alternate names and values; values may be null. */
+  Change sql(String sql, Object... params) {
+    Map<String, Object> map = new HashMap<>();
+    for (int i = 0; i < params.length; i += 2) {
+      map.put((String) params[i], params[i + 1]);
+    }
+    statements.add(new Statement(sql, map));
+    return this;
+  }
+
+  Change event(String type, String subject, JsonObject payload) {
+    events.add(new EventLog.Draft(type, subject, null, payload));
+    return this;
+  }
+
+  List<Statement> statements() {
+    return statements;
+  }
+
+  List<EventLog.Draft> events() {
+    return events;
+  }
+
+  boolean isEmpty() {
+    return statements.isEmpty() && events.isEmpty();
+  }
+}

@@ -1,0 +1,76 @@
+package io.rainhub.hypervisor;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Rebuilds {@link CloudState} from the store: what the hypervisor does at start and after a failed write. */
+final class CloudLoader {
+
+  private CloudLoader() {
+  }
+
+  static Future<CloudState> load(SqlClient client) {
+    return Future.all(List.of(
+            client.query(CloudSql.ALL_SERVERS).execute(),
+            client.query(CloudSql.ALL_MOTHERSHIPS).execute(),
+            client.query(CloudSql.ALL_COMPONENTS).execute(),
+            client.query(CloudSql.ALL_INSTANCES).execute(),
+            client.query(CloudSql.ALL_PLACEMENTS).execute(),
+            client.query(CloudSql.ALL_WIRES).execute()))
+        .map(all -> {
+          CloudState state = new CloudState();
+          for (Row row : all.<RowSet<Row>>resultAt(0)) {
+            state.putServer(server(row));
+          }
+          for (Row row : all.<RowSet<Row>>resultAt(1)) {
+            state.putMothership(mothership(row));
+          }
+          for (Row row : all.<RowSet<Row>>resultAt(2)) {
+            state.putComponent(WebComponent.fromDescriptor(new JsonObject(row.getString("descriptor")),
+                row.getOffsetDateTime("created_at")));
+          }
+          Map<String, List<Instance.Placement>> placements = new HashMap<>();
+          for (Row row : all.<RowSet<Row>>resultAt(4)) {
+            placements.computeIfAbsent(row.getString("instance_id"), k -> new ArrayList<>()).add(
+                new Instance.Placement(row.getString("mothership_id"),
+                    Instance.Role.valueOf(row.getString("role")),
+                    new Capacity(row.getDouble("cpu"), row.getLong("ram_mb"), row.getDouble("bandwidth_mbps"))));
+          }
+          for (Row row : all.<RowSet<Row>>resultAt(3)) {
+            String id = row.getString("id");
+            List<Instance.Placement> own = placements.getOrDefault(id, List.of());
+            state.putInstance(new Instance(id, row.getString("component_id"), row.getString("version"),
+                InstanceState.valueOf(row.getString("state")), row.getInteger("generation"),
+                own.stream().sorted((a, b) -> a.role().compareTo(b.role())).toList(),
+                row.getOffsetDateTime("created_at")));
+          }
+          for (Row row : all.<RowSet<Row>>resultAt(5)) {
+            state.wire(row.getString("rain_server_id"), row.getString("mothership_id"));
+          }
+          return state;
+        });
+  }
+
+  private static RainServer server(Row row) {
+    List<UrlPattern> urls = new JsonArray(row.getString("urls")).stream().map(u -> new UrlPattern((String) u)).toList();
+    return new RainServer(row.getString("id"), row.getString("name"), row.getString("address"), urls,
+        new JsonObject(row.getString("labels")), row.getInteger("ttl_seconds"), null,
+        NodeState.valueOf(row.getString("state").toUpperCase(Locale.ROOT)), row.getOffsetDateTime("created_at"));
+  }
+
+  private static Mothership mothership(Row row) {
+    return new Mothership(row.getString("id"), row.getString("name"), row.getString("address"),
+        new Capacity(row.getDouble("cpu"), row.getLong("ram_mb"), row.getDouble("bandwidth_mbps")),
+        new JsonObject(row.getString("labels")), row.getInteger("ttl_seconds"), null,
+        NodeState.valueOf(row.getString("state")), row.getBoolean("draining"), row.getOffsetDateTime("created_at"));
+  }
+}

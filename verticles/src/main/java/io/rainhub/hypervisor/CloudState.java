@@ -1,0 +1,219 @@
+package io.rainhub.hypervisor;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The hypervisor's maps, in memory: nodes, components, instances and where they run, and the
+ * wiring between rain servers and motherships. Only the hypervisor verticle touches it, on its own
+ * event loop, so no locking. Reservations are derived from placements, never stored twice.
+ */
+public final class CloudState {
+
+  private final Map<String, RainServer> servers = new LinkedHashMap<>();
+  private final Map<String, Mothership> motherships = new LinkedHashMap<>();
+  private final Map<String, WebComponent> components = new TreeMap<>();
+  private final Map<String, Instance> instances = new LinkedHashMap<>();
+  private final Map<String, Capacity> reserved = new HashMap<>();
+  private final Map<String, Set<String>> instancesByMothership = new HashMap<>();
+  private final Map<String, Set<String>> instancesByComponent = new HashMap<>();
+  private final Map<String, Set<String>> wiresByServer = new HashMap<>();
+  private final Map<String, Set<String>> wiresByMothership = new HashMap<>();
+
+  // --- rain servers
+
+  public Collection<RainServer> servers() {
+    return servers.values();
+  }
+
+  public RainServer server(String id) {
+    return servers.get(id);
+  }
+
+  public void putServer(RainServer server) {
+    servers.put(server.id(), server);
+  }
+
+  public void removeServer(String id) {
+    servers.remove(id);
+    for (String mothershipId : wiresOf(id)) {
+      unwire(id, mothershipId);
+    }
+  }
+
+  // --- motherships
+
+  public Collection<Mothership> motherships() {
+    return motherships.values();
+  }
+
+  public Mothership mothership(String id) {
+    return motherships.get(id);
+  }
+
+  public void putMothership(Mothership mothership) {
+    motherships.put(mothership.id(), mothership);
+  }
+
+  public Capacity reservedOn(String mothershipId) {
+    return reserved.getOrDefault(mothershipId, Capacity.ZERO);
+  }
+
+  public Capacity freeOn(Mothership mothership) {
+    return mothership.capacity().minus(reservedOn(mothership.id()));
+  }
+
+  public Set<String> instanceIdsOn(String mothershipId) {
+    return instancesByMothership.getOrDefault(mothershipId, Set.of());
+  }
+
+  // --- components and instances
+
+  public Collection<WebComponent> components() {
+    return components.values();
+  }
+
+  public WebComponent component(String id, String version) {
+    return components.get(WebComponent.key(id, version));
+  }
+
+  public void putComponent(WebComponent component) {
+    components.put(component.key(), component);
+  }
+
+  public void removeComponent(WebComponent component) {
+    components.remove(component.key());
+    instancesByComponent.remove(component.key());
+  }
+
+  public Instance instance(String id) {
+    return instances.get(id);
+  }
+
+  public List<Instance> instancesOf(WebComponent component) {
+    List<Instance> found = new ArrayList<>();
+    for (String id : instancesByComponent.getOrDefault(component.key(), Set.of())) {
+      found.add(instances.get(id));
+    }
+    return found;
+  }
+
+  /** Adds or replaces an instance, moving its reservations to match its placements. */
+  public void putInstance(Instance instance) {
+    Instance previous = instances.put(instance.id(), instance);
+    if (previous != null) {
+      release(previous);
+    }
+    for (Instance.Placement placement : instance.placements()) {
+      reserved.merge(placement.mothershipId(), placement.reserved(), Capacity::plus);
+      instancesByMothership.computeIfAbsent(placement.mothershipId(), k -> new LinkedHashSet<>()).add(instance.id());
+    }
+    instancesByComponent.computeIfAbsent(instance.componentKey(), k -> new LinkedHashSet<>()).add(instance.id());
+  }
+
+  public void removeInstance(String id) {
+    Instance previous = instances.remove(id);
+    if (previous != null) {
+      release(previous);
+      Set<String> siblings = instancesByComponent.get(previous.componentKey());
+      if (siblings != null) {
+        siblings.remove(id);
+      }
+    }
+  }
+
+  private void release(Instance instance) {
+    for (Instance.Placement placement : instance.placements()) {
+      reserved.computeIfPresent(placement.mothershipId(), (k, held) -> held.minus(placement.reserved()));
+      Set<String> hosted = instancesByMothership.get(placement.mothershipId());
+      if (hosted != null) {
+        hosted.remove(instance.id());
+      }
+    }
+  }
+
+  public int instanceCount() {
+    return instances.size();
+  }
+
+  public Collection<Instance> instances() {
+    return instances.values();
+  }
+
+  // --- wiring
+
+  public Set<String> wiresOf(String serverId) {
+    return Set.copyOf(wiresByServer.getOrDefault(serverId, Set.of()));
+  }
+
+  public Set<String> serversWiredTo(String mothershipId) {
+    return Set.copyOf(wiresByMothership.getOrDefault(mothershipId, Set.of()));
+  }
+
+  public boolean wired(String serverId, String mothershipId) {
+    return wiresByServer.getOrDefault(serverId, Set.of()).contains(mothershipId);
+  }
+
+  public void wire(String serverId, String mothershipId) {
+    wiresByServer.computeIfAbsent(serverId, k -> new LinkedHashSet<>()).add(mothershipId);
+    wiresByMothership.computeIfAbsent(mothershipId, k -> new LinkedHashSet<>()).add(serverId);
+  }
+
+  public void unwire(String serverId, String mothershipId) {
+    Set<String> byServer = wiresByServer.get(serverId);
+    if (byServer != null) {
+      byServer.remove(mothershipId);
+    }
+    Set<String> byMothership = wiresByMothership.get(mothershipId);
+    if (byMothership != null) {
+      byMothership.remove(serverId);
+    }
+  }
+
+  /** Every (server, mothership) wire, for the infrastructure map. */
+  public List<String[]> wires() {
+    List<String[]> all = new ArrayList<>();
+    wiresByServer.forEach((server, targets) -> targets.forEach(target -> all.add(new String[] {server, target})));
+    return all;
+  }
+
+  /** A server needs a wire to a mothership while it hosts an instance serving URLs the server renders. */
+  public boolean wireNeeded(RainServer server, String mothershipId) {
+    if (!server.available()) {
+      return false;
+    }
+    for (String instanceId : instanceIdsOn(mothershipId)) {
+      WebComponent component = components.get(instances.get(instanceId).componentKey());
+      if (component != null && UrlPattern.anyOverlap(server.urls(), component.urls())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Motherships {@code server} should be wired to, given what runs where now. */
+  public Set<String> neededWires(RainServer server) {
+    Set<String> needed = new LinkedHashSet<>();
+    if (!server.available()) {
+      return needed;
+    }
+    for (WebComponent component : components.values()) {
+      if (!UrlPattern.anyOverlap(server.urls(), component.urls())) {
+        continue;
+      }
+      for (Instance instance : instancesOf(component)) {
+        for (Instance.Placement placement : instance.placements()) {
+          needed.add(placement.mothershipId());
+        }
+      }
+    }
+    return needed;
+  }
+}

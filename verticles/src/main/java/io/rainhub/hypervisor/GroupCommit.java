@@ -1,0 +1,82 @@
+package io.rainhub.hypervisor;
+
+import io.rainhub.store.EventLog;
+import io.rainhub.store.Store;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Writes changes in as few transactions as possible without delaying any: while one transaction is
+ * in flight, new changes queue; when it commits, everything queued goes in the next one. Each
+ * change's future completes only after the transaction holding it committed, so nothing is
+ * acknowledged before it is stored. Must be used from one event loop.
+ */
+final class GroupCommit {
+
+  private record Pending(Change change, Promise<Void> done) {
+  }
+
+  private final Store store;
+  private final int maxBatch;
+  private final Consumer<Throwable> onFailedBatch;
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private boolean writing;
+
+  /** {@code onFailedBatch} runs after a batch failed and its changes were answered with the failure. */
+  GroupCommit(Store store, int maxBatch, Consumer<Throwable> onFailedBatch) {
+    this.store = store;
+    this.maxBatch = maxBatch;
+    this.onFailedBatch = onFailedBatch;
+  }
+
+  Future<Void> submit(Change change) {
+    Promise<Void> done = Promise.promise();
+    queue.add(new Pending(change, done));
+    drain();
+    return done.future();
+  }
+
+  boolean idle() {
+    return !writing && queue.isEmpty();
+  }
+
+  private void drain() {
+    if (writing || queue.isEmpty()) {
+      return;
+    }
+    writing = true;
+    List<Pending> batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
+    while (!queue.isEmpty() && batch.size() < maxBatch) {
+      batch.add(queue.poll());
+    }
+    store.inTransaction(tx -> write(tx, batch)).onComplete(result -> {
+      writing = false;
+      if (result.succeeded()) {
+        batch.forEach(pending -> pending.done().complete());
+      } else {
+        batch.forEach(pending -> pending.done().fail(result.cause()));
+        onFailedBatch.accept(result.cause());
+      }
+      drain();
+    });
+  }
+
+  /** Statements are sent without waiting for each other: the connection keeps their order. */
+  private static Future<Void> write(SqlConnection tx, List<Pending> batch) {
+    List<Future<?>> writes = new ArrayList<>();
+    List<EventLog.Draft> events = new ArrayList<>();
+    for (Pending pending : batch) {
+      for (Change.Statement statement : pending.change().statements()) {
+        writes.add(SqlTemplate.forUpdate(tx, statement.sql()).execute(statement.params()));
+      }
+      events.addAll(pending.change().events());
+    }
+    return Future.all(writes).compose(written -> EventLog.appendAll(tx, events)).mapEmpty();
+  }
+}
