@@ -77,7 +77,7 @@ public class HypervisorVerticle extends VerticleBase {
   private Map<String, Function<JsonObject, Future<JsonObject>>> operations() {
     Map<String, Function<JsonObject, Future<JsonObject>>> ops = new HashMap<>();
     ops.put(HV_SERVER_REGISTER, this::registerServer);
-    ops.put(HV_SERVER_LIST, body -> list(state.servers().stream().map(RainServer::toJson).toList()));
+    ops.put(HV_SERVER_LIST, body -> list(state.servers().stream().map(s -> withExpiry(s.toJson(), s.id())).toList()));
     ops.put(HV_SERVER_URLS, body -> Future.succeededFuture(new JsonObject().put("id", body.getString("id"))
         .put("urls", server(body).urlsJson())));
     ops.put(HV_SERVER_RESET, this::resetServer);

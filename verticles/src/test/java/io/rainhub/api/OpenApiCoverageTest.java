@@ -85,8 +85,9 @@ class OpenApiCoverageTest {
       if (route.getPath() == null || methods == null || methods.isEmpty()) {
         continue;
       }
-      assertThat(route.isRegexPath()).as("regex route %s cannot be checked against the document", route.getPath())
-          .isFalse();
+      // Vert.x compiles ":param" paths to regexes internally; only hand-written regexes are unsupported.
+      assertThat(route.isRegexPath() && !route.getPath().contains(":"))
+          .as("regex route %s cannot be checked against the document", route.getPath()).isFalse();
       String path = openApiPath(route);
       for (HttpMethod method : methods) {
         operations.add(method.name().toUpperCase() + " " + path);
