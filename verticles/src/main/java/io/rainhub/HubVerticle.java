@@ -4,6 +4,7 @@ import io.rainhub.api.HttpApiVerticle;
 import io.rainhub.hypervisor.HypervisorVerticle;
 import io.rainhub.identity.IdentityVerticle;
 import io.rainhub.identity.PasswordHasher;
+import io.rainhub.metrics.HubMetrics;
 import io.rainhub.store.DatabaseConfig;
 import io.rainhub.store.SharedSettings;
 import io.rainhub.store.Store;
@@ -21,7 +22,7 @@ import java.util.Base64;
  * <p>Configuration: {@code database} ({@link DatabaseConfig} JSON), {@code dataDir}, {@code http}
  * ({@code host, port, bodyLimit, tls {cert, key}, instances}), {@code auth} ({@code jwtSecret?,
  * tokenTtlSeconds, adminPassword?, pbkdf2Iterations}), {@code hypervisor} ({@code placementStrategy,
- * maxSessions, sessionIdleMillis, maxBatch}).
+ * maxSessions, sessionIdleMillis, maxBatch}), {@code metricsRegistry} (from {@link HubMetrics#registryName}).
  */
 public class HubVerticle extends VerticleBase {
 
@@ -49,6 +50,7 @@ public class HubVerticle extends VerticleBase {
                 .setInstances(http.getInteger("instances", 1))
                 .setConfig(http.copy()
                     .put("database", database)
+                    .put(HubMetrics.REGISTRY_KEY, conf.getString(HubMetrics.REGISTRY_KEY))
                     .put("jwtSecret", secret)
                     .put("tokenTtlSeconds", auth.getInteger("tokenTtlSeconds", 3600))))));
   }

@@ -56,7 +56,8 @@ public final class Hub {
     try {
       int members = clusterManager == null ? 1 : ClusterSetup.watchMembers(clusterManager);
       await(vertx.deployVerticle(HubVerticle::new,
-          new DeploymentOptions().setConfig(settings.toVerticleConfig())));
+          new DeploymentOptions().setConfig(settings.toVerticleConfig()
+              .put(HubMetrics.REGISTRY_KEY, HubMetrics.registryName(options)))));
       int port = boundPort(vertx, settings);
       Hub hub = new Hub(vertx, settings, port, members);
       LOG.info("Rain Hub serving {} | store {} | mode {} | started in {} ms", hub.address(),

@@ -1,5 +1,6 @@
 package io.rainhub.api;
 
+import io.rainhub.metrics.HubMetrics;
 import io.rainhub.store.DatabaseConfig;
 import io.rainhub.store.Store;
 import io.vertx.core.Future;
@@ -49,9 +50,10 @@ public class HttpApiVerticle extends VerticleBase {
     JWTAuth jwt = jwtAuth(conf.getString("jwtSecret"));
     Tokens tokens = new Tokens(jwt, conf.getInteger("tokenTtlSeconds", 3600));
     long bodyLimit = conf.getLong("bodyLimit", DEFAULT_BODY_LIMIT);
+    String registry = conf.getString(HubMetrics.REGISTRY_KEY);
     return vertx.fileSystem().readFile(OPENAPI_RESOURCE)
         .compose(openApi -> {
-          Router router = router(jwt, tokens, bodyLimit, openApi);
+          Router router = router(jwt, tokens, bodyLimit, openApi, registry);
           return vertx.createHttpServer(serverOptions(conf)).requestHandler(router).listen();
         })
         .onSuccess(listening -> {
@@ -64,10 +66,11 @@ public class HttpApiVerticle extends VerticleBase {
     return store.close();
   }
 
-  Router router(JWTAuth jwt, Tokens tokens, long bodyLimit, Buffer openApi) {
+  Router router(JWTAuth jwt, Tokens tokens, long bodyLimit, Buffer openApi, String metricsRegistry) {
     Router router = Router.router(vertx);
-    ProblemResponder problems = new ProblemResponder();
-    IdentityHandlers identity = new IdentityHandlers(vertx.eventBus(), tokens);
+    HubMetrics metrics = HubMetrics.of(metricsRegistry);
+    ProblemResponder problems = new ProblemResponder(metrics);
+    IdentityHandlers identity = new IdentityHandlers(vertx.eventBus(), tokens, metrics);
     var adminOnly = Roles.require("admin");
 
     router.route().handler(new RequestIds());
@@ -81,7 +84,7 @@ public class HttpApiVerticle extends VerticleBase {
     router.post("/auth/login").consumes(JSON).handler(identity::login);
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(liveness()));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness()));
-    router.get("/metrics").handler(PrometheusScrapingHandler.create());
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(metricsRegistry));
     router.get("/openapi.yaml").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "application/yaml").end(openApi));
     router.get("/").handler(ctx -> ctx.redirect("/ui/"));

@@ -21,10 +21,12 @@ final class IdentityHandlers {
 
   private final EventBus bus;
   private final Tokens tokens;
+  private final HubMetrics metrics;
 
-  IdentityHandlers(EventBus bus, Tokens tokens) {
+  IdentityHandlers(EventBus bus, Tokens tokens, HubMetrics metrics) {
     this.bus = bus;
     this.tokens = tokens;
+    this.metrics = metrics;
   }
 
   void login(RoutingContext ctx) {
@@ -35,12 +37,12 @@ final class IdentityHandlers {
         .valid();
     bus.<JsonObject>request(Addresses.IDENTITY_AUTHENTICATE, credentials)
         .onSuccess(reply -> {
-          HubMetrics.logins("success").increment();
+          metrics.login("success");
           Replies.json(ctx, 200, tokens.issue(reply.body()));
         })
         .onFailure(failure -> {
           if (failure instanceof ReplyException reply && reply.failureCode() == 401) {
-            HubMetrics.logins("failure").increment();
+            metrics.login("failure");
           }
           ctx.fail(failure);
         });

@@ -21,17 +21,23 @@ final class ProblemResponder implements Handler<RoutingContext> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProblemResponder.class);
 
+  private final HubMetrics metrics;
+
+  ProblemResponder(HubMetrics metrics) {
+    this.metrics = metrics;
+  }
+
   @Override
   public void handle(RoutingContext ctx) {
     send(ctx, toProblem(ctx));
   }
 
-  static void send(RoutingContext ctx, Problem problem) {
+  private void send(RoutingContext ctx, Problem problem) {
     String requestId = RequestIds.of(ctx);
     if (ctx.response().ended()) {
       return;
     }
-    HubMetrics.problems(problem.status()).increment();
+    metrics.problem(problem.status());
     if (ctx.response().headWritten()) {
       ctx.response().reset();
       return;

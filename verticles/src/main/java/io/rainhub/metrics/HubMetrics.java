@@ -9,42 +9,67 @@ import io.vertx.core.spi.VertxMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.backends.BackendRegistries;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Vert.x metrics (HTTP server, event bus, pools) and the hub's own meters, in one Prometheus
- * registry scraped at {@code /metrics}.
+ * Vert.x metrics (HTTP server, event bus, pools, JVM) and the hub's own meters, in one Prometheus
+ * registry per Vert.x instance, scraped at {@code /metrics}. Each Vert.x gets a registry of its own
+ * name: the default one is shared JVM-wide and removed when any Vert.x closes.
  */
 public final class HubMetrics {
 
-  private HubMetrics() {
+  /** Configuration key under which verticles receive the registry's name. */
+  public static final String REGISTRY_KEY = "metricsRegistry";
+  private static final Logger LOG = LoggerFactory.getLogger(HubMetrics.class);
+
+  private final MeterRegistry registry;
+
+  private HubMetrics(MeterRegistry registry) {
+    this.registry = registry;
   }
 
-  /** Options and factory for {@code Vertx.builder()}: every Vertx the hub (or a test) builds uses these. */
+  /** Options for {@code Vertx.builder()}: every Vertx the hub (or a test) builds uses these and {@link #factory()}. */
   public static VertxOptions enable(VertxOptions options) {
-    return options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
+    return options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+        .setRegistryName("rainhub-" + UUID.randomUUID()));
+  }
+
+  /** The registry name {@link #enable} chose, to hand to the verticles. */
+  public static String registryName(VertxOptions options) {
+    return ((MicrometerMetricsOptions) options.getMetricsOptions()).getRegistryName();
   }
 
   public static VertxMetricsFactory factory() {
     return new MicrometerMetricsFactory(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
   }
 
-  /** Counts logins by outcome ({@code success}, {@code failure}). */
-  public static Counter logins(String outcome) {
-    return Counter.builder("rainhub.logins").description("Login attempts by outcome")
-        .tag("outcome", outcome).register(registry());
-  }
-
-  /** Counts error responses by status. */
-  public static Counter problems(int status) {
-    return Counter.builder("rainhub.http.problems").description("Problem responses sent, by HTTP status")
-        .tag("status", Integer.toString(status)).register(registry());
-  }
-
-  private static MeterRegistry registry() {
-    MeterRegistry registry = BackendRegistries.getDefaultNow();
+  /** The hub's meters in the named registry. */
+  public static HubMetrics of(String registryName) {
+    MeterRegistry registry = BackendRegistries.getNow(registryName);
     if (registry == null) {
-      throw new IllegalStateException("Vert.x was built without HubMetrics.enable(...)");
+      throw new IllegalStateException("No metrics registry '" + registryName + "': build Vert.x with HubMetrics.enable");
     }
-    return registry;
+    return new HubMetrics(registry);
+  }
+
+  /** Counts a login attempt by outcome ({@code success}, {@code failure}). */
+  public void login(String outcome) {
+    count("rainhub.logins", "Login attempts by outcome", "outcome", outcome);
+  }
+
+  /** Counts an error response by status. */
+  public void problem(int status) {
+    count("rainhub.http.problems", "Problem responses sent, by HTTP status", "status", Integer.toString(status));
+  }
+
+  /** Metrics must never fail a request: a meter that cannot be recorded is logged and skipped. */
+  private void count(String name, String description, String tag, String value) {
+    try {
+      Counter.builder(name).description(description).tag(tag, value).register(registry).increment();
+    } catch (RuntimeException e) {
+      LOG.warn("Could not record {}", name, e);
+    }
   }
 }

@@ -38,10 +38,12 @@ class OpenApiCoverageTest {
   private static final Pattern PATH_PARAM = Pattern.compile(":([A-Za-z0-9_]+)");
 
   private Vertx vertx;
+  private io.vertx.core.VertxOptions options;
 
   @BeforeEach
   void createVertx() {
-    vertx = Vertx.vertx();
+    options = io.rainhub.metrics.HubMetrics.enable(new io.vertx.core.VertxOptions());
+    vertx = Vertx.builder().with(options).withMetrics(io.rainhub.metrics.HubMetrics.factory()).build();
   }
 
   @AfterEach
@@ -122,7 +124,8 @@ class OpenApiCoverageTest {
     CompletableFuture<Router> built = new CompletableFuture<>();
     context.runOnContext(ignored -> {
       try {
-        built.complete(verticle.router(jwt, new Tokens(jwt, 60), 1024 * 1024, Buffer.buffer()));
+        built.complete(verticle.router(jwt, new Tokens(jwt, 60), 1024 * 1024, Buffer.buffer(),
+            io.rainhub.metrics.HubMetrics.registryName(options)));
       } catch (Throwable t) {
         built.completeExceptionally(t);
       }

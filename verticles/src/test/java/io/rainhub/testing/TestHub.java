@@ -41,8 +41,10 @@ public final class TestHub implements AutoCloseable {
 
   /** {@code http} entries override the HTTP verticle's configuration (e.g. bodyLimit). */
   public static TestHub start(TestDatabase database, JsonObject http) {
-    Vertx vertx = Vertx.builder().with(HubMetrics.enable(new VertxOptions())).withMetrics(HubMetrics.factory()).build();
+    VertxOptions options = HubMetrics.enable(new VertxOptions());
+    Vertx vertx = Vertx.builder().with(options).withMetrics(HubMetrics.factory()).build();
     JsonObject config = new JsonObject()
+        .put(HubMetrics.REGISTRY_KEY, HubMetrics.registryName(options))
         .put("database", database.config().toJson())
         .put("dataDir", database.dataDir().toString())
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).mergeIn(http))

@@ -1,0 +1,10 @@
+package io.rainhub.hypervisor;
+
+import io.rainhub.store.SqlDialect;
+
+class CloudApiOnPostgresTest extends CloudApiContract {
+  @Override
+  SqlDialect dialect() {
+    return SqlDialect.POSTGRESQL;
+  }
+}
