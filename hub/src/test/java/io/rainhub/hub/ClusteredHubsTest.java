@@ -53,11 +53,66 @@ class ClusteredHubsTest {
         assertThat(created.statusCode()).isEqualTo(201);
         HttpResponse<Buffer> listedOnA = Hub.await(clientA.get("/v1.0/tenants").bearerTokenAuthentication(token).send());
         assertThat(listedOnA.bodyAsString()).contains("made-on-b");
+
+        // One hypervisor for the cluster: placements through both hubs share one view of capacity.
+        for (int i = 0; i < 3; i++) {
+          HttpResponse<Buffer> registered = Hub.await((i % 2 == 0 ? clientA : clientB).post("/mothership/")
+              .bearerTokenAuthentication(token).sendJsonObject(new JsonObject().put("name", "m" + i)
+                  .put("address", "m" + i + ":1").put("capacity", new JsonObject().put("cpu", 4).put("ramMb", 4096)
+                      .put("bandwidthMbps", 100))));
+          assertThat(registered.statusCode()).as(registered.bodyAsString()).isEqualTo(201);
+        }
+        Hub.await(clientB.post("/webcomponent/").bearerTokenAuthentication(token).sendJsonObject(new JsonObject()
+            .put("id", "w").put("version", "1").put("urls", new io.vertx.core.json.JsonArray().add("/w/*"))
+            .put("resources", new JsonObject().put("cpu", 1).put("ramMb", 64).put("bandwidthMbps", 1))));
+        java.util.List<io.vertx.core.Future<HttpResponse<Buffer>>> attempts = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+          attempts.add((i % 2 == 0 ? clientA : clientB).post("/webcomponent/w/1").bearerTokenAuthentication(token).send());
+        }
+        Hub.await(io.vertx.core.Future.join(attempts).otherwiseEmpty());
+        long placed = attempts.stream().filter(f -> f.succeeded() && f.result().statusCode() == 201).count();
+        long refused = attempts.stream().filter(f -> f.succeeded() && f.result().statusCode() == 409).count();
+        assertThat(placed).as("room for 12 across the cluster").isEqualTo(12);
+        assertThat(refused).isEqualTo(8);
       } finally {
         b.stop();
       }
     } finally {
       a.stop();
+    }
+  }
+
+  /** When the hub running the hypervisor leaves, another takes over from what was stored. */
+  @Test
+  void anotherHubTakesOverTheHypervisor() throws Exception {
+    TestDatabase database = TestDatabase.create(SqlDialect.POSTGRESQL);
+    var db = database.config();
+    String uri = "postgresql://" + db.user() + "@" + db.host() + ":" + db.port() + "/" + db.database();
+    Hub a = Hub.start(settings(uri, dataA));
+    Hub b = Hub.start(settings(uri, dataB));
+    try {
+      WebClient clientB = client(b);
+      String token = Hub.await(clientB.post("/auth/login")
+          .sendJsonObject(new JsonObject().put("username", "admin").put("password", "cluster-admin-pass")))
+          .bodyAsJsonObject().getString("token");
+      HttpResponse<Buffer> registered = Hub.await(clientB.post("/mothership/").bearerTokenAuthentication(token)
+          .sendJsonObject(new JsonObject().put("name", "survivor").put("address", "s:1")
+              .put("capacity", new JsonObject().put("cpu", 1).put("ramMb", 1).put("bandwidthMbps", 1))));
+      assertThat(registered.statusCode()).isEqualTo(201);
+      a.stop();
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+      HttpResponse<Buffer> listed;
+      do {
+        listed = Hub.await(clientB.get("/mothership/all").bearerTokenAuthentication(token).send());
+        if (listed.statusCode() == 200) {
+          break;
+        }
+        Thread.sleep(200);
+      } while (System.nanoTime() < deadline);
+      assertThat(listed.statusCode()).as(listed.bodyAsString()).isEqualTo(200);
+      assertThat(listed.bodyAsString()).contains("survivor");
+    } finally {
+      b.stop();
     }
   }
 

@@ -154,9 +154,9 @@ public class HttpApiVerticle extends VerticleBase {
   }
 
   private JWTAuth jwtAuth(String secret) {
-    return JWTAuth.create(vertx, new JWTAuthOptions()
+    return new CachingJwtAuth(JWTAuth.create(vertx, new JWTAuthOptions()
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret))
-        .setJWTOptions(new JWTOptions().setIssuer(ISSUER).setAudience(List.of(AUDIENCE))));
+        .setJWTOptions(new JWTOptions().setIssuer(ISSUER).setAudience(List.of(AUDIENCE)))), 10_000);
   }
 
   private static HttpServerOptions serverOptions(JsonObject conf) {

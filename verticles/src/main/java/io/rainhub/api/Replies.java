@@ -1,5 +1,6 @@
 package io.rainhub.api;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
@@ -15,10 +16,16 @@ final class Replies {
     ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
   }
 
-  /** Sends {@code body} to {@code address}; the reply is the response, a failure goes to the problem responder. */
+  /**
+   * Sends {@code body} to {@code address}; the reply (a JSON object, or JSON already encoded in a
+   * buffer) is the response, a failure goes to the problem responder.
+   */
   static void forward(EventBus bus, RoutingContext ctx, String address, JsonObject body, int status) {
-    bus.<JsonObject>request(address, body)
-        .onSuccess(reply -> json(ctx, status, reply.body()))
+    bus.request(address, body)
+        .onSuccess(reply -> {
+          Buffer json = reply.body() instanceof Buffer encoded ? encoded : ((JsonObject) reply.body()).toBuffer();
+          ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(json);
+        })
         .onFailure(ctx::fail);
   }
 }

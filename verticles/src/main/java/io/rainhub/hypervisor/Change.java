@@ -1,6 +1,7 @@
 package io.rainhub.hypervisor;
 
 import io.rainhub.store.EventLog;
+import io.rainhub.store.NamedSql;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,19 +11,19 @@ import java.util.Map;
 /** One accepted change: the statements that store it and the events that announce it, committed together. */
 final class Change {
 
-  record Statement(String sql, Map<String, Object> params) {
+  record Statement(NamedSql sql, Object[] values) {
   }
 
   private final List<Statement> statements = new ArrayList<>();
   private final List<EventLog.Draft> events = new ArrayList<>();
 
   /** {@code params} alternate names and values; values may be null. */
-  Change sql(String sql, Object... params) {
+  Change sql(NamedSql sql, Object... params) {
     Map<String, Object> map = new HashMap<>();
     for (int i = 0; i < params.length; i += 2) {
       map.put((String) params[i], params[i + 1]);
     }
-    statements.add(new Statement(sql, map));
+    statements.add(new Statement(sql, sql.values(map)));
     return this;
   }
 

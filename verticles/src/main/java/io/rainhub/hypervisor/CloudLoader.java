@@ -20,12 +20,12 @@ final class CloudLoader {
 
   static Future<CloudState> load(SqlClient client) {
     return Future.all(List.of(
-            client.query(CloudSql.ALL_SERVERS).execute(),
-            client.query(CloudSql.ALL_MOTHERSHIPS).execute(),
-            client.query(CloudSql.ALL_COMPONENTS).execute(),
-            client.query(CloudSql.ALL_INSTANCES).execute(),
-            client.query(CloudSql.ALL_PLACEMENTS).execute(),
-            client.query(CloudSql.ALL_WIRES).execute()))
+            client.query(CloudSql.ALL_SERVERS.toString()).execute(),
+            client.query(CloudSql.ALL_MOTHERSHIPS.toString()).execute(),
+            client.query(CloudSql.ALL_COMPONENTS.toString()).execute(),
+            client.query(CloudSql.ALL_INSTANCES.toString()).execute(),
+            client.query(CloudSql.ALL_PLACEMENTS.toString()).execute(),
+            client.query(CloudSql.ALL_WIRES.toString()).execute()))
         .map(all -> {
           CloudState state = new CloudState();
           for (Row row : all.<RowSet<Row>>resultAt(0)) {

@@ -1,45 +1,47 @@
 package io.rainhub.hypervisor;
 
+import io.rainhub.store.NamedSql;
+
 /** Every statement the hypervisor writes or reads, named. */
 final class CloudSql {
 
-  static final String INSERT_SERVER = "INSERT INTO rain_servers (id, name, address, urls, labels, ttl_seconds, state,"
-      + " created_at) VALUES (#{id}, #{name}, #{address}, #{urls}, #{labels}, #{ttlSeconds}, #{state}, #{createdAt})";
-  static final String SERVER_STATE = "UPDATE rain_servers SET state = #{state} WHERE id = #{id}";
-  static final String DELETE_SERVER = "DELETE FROM rain_servers WHERE id = #{id}";
-  static final String ALL_SERVERS = "SELECT * FROM rain_servers ORDER BY created_at, id";
+  static final NamedSql INSERT_SERVER = NamedSql.of("INSERT INTO rain_servers (id, name, address, urls, labels, ttl_seconds, state,"
+      + " created_at) VALUES (#{id}, #{name}, #{address}, #{urls}, #{labels}, #{ttlSeconds}, #{state}, #{createdAt})");
+  static final NamedSql SERVER_STATE = NamedSql.of("UPDATE rain_servers SET state = #{state} WHERE id = #{id}");
+  static final NamedSql DELETE_SERVER = NamedSql.of("DELETE FROM rain_servers WHERE id = #{id}");
+  static final NamedSql ALL_SERVERS = NamedSql.of("SELECT * FROM rain_servers ORDER BY created_at, id");
 
-  static final String INSERT_MOTHERSHIP = "INSERT INTO motherships (id, name, address, cpu, ram_mb, bandwidth_mbps,"
+  static final NamedSql INSERT_MOTHERSHIP = NamedSql.of("INSERT INTO motherships (id, name, address, cpu, ram_mb, bandwidth_mbps,"
       + " labels, ttl_seconds, state, draining, created_at) VALUES (#{id}, #{name}, #{address}, #{cpu}, #{ramMb},"
-      + " #{bandwidthMbps}, #{labels}, #{ttlSeconds}, #{state}, #{draining}, #{createdAt})";
-  static final String MOTHERSHIP_STATE = "UPDATE motherships SET state = #{state} WHERE id = #{id}";
-  static final String MOTHERSHIP_DRAINING = "UPDATE motherships SET draining = #{draining} WHERE id = #{id}";
-  static final String ALL_MOTHERSHIPS = "SELECT * FROM motherships ORDER BY created_at, id";
+      + " #{bandwidthMbps}, #{labels}, #{ttlSeconds}, #{state}, #{draining}, #{createdAt})");
+  static final NamedSql MOTHERSHIP_STATE = NamedSql.of("UPDATE motherships SET state = #{state} WHERE id = #{id}");
+  static final NamedSql MOTHERSHIP_DRAINING = NamedSql.of("UPDATE motherships SET draining = #{draining} WHERE id = #{id}");
+  static final NamedSql ALL_MOTHERSHIPS = NamedSql.of("SELECT * FROM motherships ORDER BY created_at, id");
 
-  static final String INSERT_COMPONENT = "INSERT INTO web_components (id, version, descriptor, created_at)"
-      + " VALUES (#{id}, #{version}, #{descriptor}, #{createdAt})";
-  static final String DELETE_COMPONENT = "DELETE FROM web_components WHERE id = #{id} AND version = #{version}";
-  static final String ALL_COMPONENTS = "SELECT * FROM web_components";
+  static final NamedSql INSERT_COMPONENT = NamedSql.of("INSERT INTO web_components (id, version, descriptor, created_at)"
+      + " VALUES (#{id}, #{version}, #{descriptor}, #{createdAt})");
+  static final NamedSql DELETE_COMPONENT = NamedSql.of("DELETE FROM web_components WHERE id = #{id} AND version = #{version}");
+  static final NamedSql ALL_COMPONENTS = NamedSql.of("SELECT * FROM web_components");
 
-  static final String INSERT_INSTANCE = "INSERT INTO instances (id, component_id, version, state, generation,"
-      + " created_at) VALUES (#{id}, #{componentId}, #{version}, #{state}, #{generation}, #{createdAt})";
-  static final String INSTANCE_STATE = "UPDATE instances SET state = #{state} WHERE id = #{id}";
-  static final String INSTANCE_GENERATION = "UPDATE instances SET generation = #{generation} WHERE id = #{id}";
-  static final String DELETE_INSTANCE = "DELETE FROM instances WHERE id = #{id}";
-  static final String ALL_INSTANCES = "SELECT * FROM instances ORDER BY created_at, id";
+  static final NamedSql INSERT_INSTANCE = NamedSql.of("INSERT INTO instances (id, component_id, version, state, generation,"
+      + " created_at) VALUES (#{id}, #{componentId}, #{version}, #{state}, #{generation}, #{createdAt})");
+  static final NamedSql INSTANCE_STATE = NamedSql.of("UPDATE instances SET state = #{state} WHERE id = #{id}");
+  static final NamedSql INSTANCE_GENERATION = NamedSql.of("UPDATE instances SET generation = #{generation} WHERE id = #{id}");
+  static final NamedSql DELETE_INSTANCE = NamedSql.of("DELETE FROM instances WHERE id = #{id}");
+  static final NamedSql ALL_INSTANCES = NamedSql.of("SELECT * FROM instances ORDER BY created_at, id");
 
-  static final String INSERT_PLACEMENT = "INSERT INTO placements (instance_id, mothership_id, role, cpu, ram_mb,"
-      + " bandwidth_mbps) VALUES (#{instanceId}, #{mothershipId}, #{role}, #{cpu}, #{ramMb}, #{bandwidthMbps})";
-  static final String PLACEMENT_ROLE = "UPDATE placements SET role = #{role} WHERE instance_id = #{instanceId}"
-      + " AND mothership_id = #{mothershipId}";
-  static final String DELETE_PLACEMENT = "DELETE FROM placements WHERE instance_id = #{instanceId}"
-      + " AND mothership_id = #{mothershipId}";
-  static final String DELETE_PLACEMENTS_OF_INSTANCE = "DELETE FROM placements WHERE instance_id = #{instanceId}";
-  static final String ALL_PLACEMENTS = "SELECT * FROM placements";
+  static final NamedSql INSERT_PLACEMENT = NamedSql.of("INSERT INTO placements (instance_id, mothership_id, role, cpu, ram_mb,"
+      + " bandwidth_mbps) VALUES (#{instanceId}, #{mothershipId}, #{role}, #{cpu}, #{ramMb}, #{bandwidthMbps})");
+  static final NamedSql PLACEMENT_ROLE = NamedSql.of("UPDATE placements SET role = #{role} WHERE instance_id = #{instanceId}"
+      + " AND mothership_id = #{mothershipId}");
+  static final NamedSql DELETE_PLACEMENT = NamedSql.of("DELETE FROM placements WHERE instance_id = #{instanceId}"
+      + " AND mothership_id = #{mothershipId}");
+  static final NamedSql DELETE_PLACEMENTS_OF_INSTANCE = NamedSql.of("DELETE FROM placements WHERE instance_id = #{instanceId}");
+  static final NamedSql ALL_PLACEMENTS = NamedSql.of("SELECT * FROM placements");
 
-  static final String INSERT_WIRE = "INSERT INTO wiring (rain_server_id, mothership_id) VALUES (#{serverId}, #{mothershipId})";
-  static final String DELETE_WIRE = "DELETE FROM wiring WHERE rain_server_id = #{serverId} AND mothership_id = #{mothershipId}";
-  static final String ALL_WIRES = "SELECT * FROM wiring";
+  static final NamedSql INSERT_WIRE = NamedSql.of("INSERT INTO wiring (rain_server_id, mothership_id) VALUES (#{serverId}, #{mothershipId})");
+  static final NamedSql DELETE_WIRE = NamedSql.of("DELETE FROM wiring WHERE rain_server_id = #{serverId} AND mothership_id = #{mothershipId}");
+  static final NamedSql ALL_WIRES = NamedSql.of("SELECT * FROM wiring");
 
   private CloudSql() {
   }

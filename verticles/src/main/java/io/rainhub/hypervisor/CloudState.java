@@ -1,5 +1,6 @@
 package io.rainhub.hypervisor;
 
+import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -26,6 +27,8 @@ public final class CloudState {
   private final Map<String, Set<String>> instancesByComponent = new HashMap<>();
   private final Map<String, Set<String>> wiresByServer = new HashMap<>();
   private final Map<String, Set<String>> wiresByMothership = new HashMap<>();
+  /** Instances as encoded JSON, for the most frequent read; dropped whenever the instance changes. */
+  private final Map<String, Buffer> encodedInstances = new HashMap<>();
 
   // --- rain servers
 
@@ -105,8 +108,15 @@ public final class CloudState {
     return found;
   }
 
+  /** The instance's JSON, encoded once per change of the instance. */
+  public Buffer encodedInstance(String id) {
+    Instance instance = instances.get(id);
+    return instance == null ? null : encodedInstances.computeIfAbsent(id, k -> instance.toJson().toBuffer());
+  }
+
   /** Adds or replaces an instance, moving its reservations to match its placements. */
   public void putInstance(Instance instance) {
+    encodedInstances.remove(instance.id());
     Instance previous = instances.put(instance.id(), instance);
     if (previous != null) {
       release(previous);
@@ -119,6 +129,7 @@ public final class CloudState {
   }
 
   public void removeInstance(String id) {
+    encodedInstances.remove(id);
     Instance previous = instances.remove(id);
     if (previous != null) {
       release(previous);

@@ -5,7 +5,7 @@ import io.rainhub.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.templates.SqlTemplate;
+import io.vertx.sqlclient.Tuple;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,12 +68,12 @@ final class GroupCommit {
   }
 
   /** Statements are sent without waiting for each other: the connection keeps their order. */
-  private static Future<Void> write(SqlConnection tx, List<Pending> batch) {
+  private Future<Void> write(SqlConnection tx, List<Pending> batch) {
     List<Future<?>> writes = new ArrayList<>();
     List<EventLog.Draft> events = new ArrayList<>();
     for (Pending pending : batch) {
       for (Change.Statement statement : pending.change().statements()) {
-        writes.add(SqlTemplate.forUpdate(tx, statement.sql()).execute(statement.params()));
+        writes.add(tx.preparedQuery(statement.sql().sql(store.dialect())).execute(Tuple.from(statement.values())));
       }
       events.addAll(pending.change().events());
     }

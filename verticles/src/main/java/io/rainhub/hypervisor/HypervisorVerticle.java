@@ -11,6 +11,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.Lock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ public class HypervisorVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(HypervisorVerticle.class);
   private static final long EXPIRY_SCAN_MILLIS = 200;
+  static final String LEADER_LOCK = "rainhub.hypervisor.leader";
 
   private Store store;
   private CloudState state;
@@ -46,6 +48,9 @@ public class HypervisorVerticle extends VerticleBase {
   /** TTL deadlines (epoch millis) of nodes registered with ttlSeconds; kept in memory only. */
   private final Map<String, Long> deadlines = new HashMap<>();
   private boolean reloading;
+  private boolean stopped;
+  /** Held while this hub is the cluster's hypervisor (clustered mode only). */
+  private Lock leadership;
 
   @Override
   public Future<?> start() {
@@ -55,27 +60,59 @@ public class HypervisorVerticle extends VerticleBase {
     sessions = new StickySessions(conf.getInteger("maxSessions", 1_000_000),
         conf.getLong("sessionIdleMillis", 30 * 60_000L));
     commits = new GroupCommit(store, conf.getInteger("maxBatch", 256), this::reloadAfterFailedWrite);
-    return CloudLoader.load(store.pool()).compose(loaded -> {
-      adopt(loaded);
-      vertx.setPeriodic(EXPIRY_SCAN_MILLIS, tick -> expireOverdue());
-      Map<String, Function<JsonObject, Future<JsonObject>>> operations = operations();
-      List<Future<Void>> registered = new ArrayList<>();
-      operations.forEach((address, operation) -> registered.add(vertx.eventBus()
-          .<JsonObject>consumer(address, message -> answer(message, operation)).completion()));
-      LOG.info("Hypervisor holds {} rain server(s), {} mothership(s), {} component(s), {} instance(s); strategy {}",
-          state.servers().size(), state.motherships().size(), state.components().size(), state.instanceCount(),
-          strategy.name().toLowerCase());
-      return Future.all(registered);
-    });
+    if (!vertx.isClustered()) {
+      return lead();
+    }
+    // One writer per cluster: the hub holding the lock runs the hypervisor; the others wait to
+    // take over, and their API verticles reach the leader over the clustered event bus.
+    campaign();
+    return Future.succeededFuture();
   }
 
   @Override
   public Future<?> stop() {
+    stopped = true;
+    if (leadership != null) {
+      leadership.release();
+    }
     return store.close();
   }
 
-  private Map<String, Function<JsonObject, Future<JsonObject>>> operations() {
-    Map<String, Function<JsonObject, Future<JsonObject>>> ops = new HashMap<>();
+  private void campaign() {
+    if (stopped) {
+      return;
+    }
+    vertx.sharedData().getLockWithTimeout(LEADER_LOCK, 5_000).onComplete(result -> {
+      if (stopped) {
+        if (result.succeeded()) {
+          result.result().release();
+        }
+      } else if (result.succeeded()) {
+        leadership = result.result();
+        lead().onFailure(failure -> LOG.error("Could not start the hypervisor after winning the lock", failure));
+      } else {
+        campaign();
+      }
+    });
+  }
+
+  /** Loads the maps from the store and starts answering: the store is the truth at every takeover. */
+  private Future<Void> lead() {
+    return CloudLoader.load(store.pool()).compose(loaded -> {
+      adopt(loaded);
+      vertx.setPeriodic(EXPIRY_SCAN_MILLIS, tick -> expireOverdue());
+      List<Future<Void>> registered = new ArrayList<>();
+      operations().forEach((address, operation) -> registered.add(vertx.eventBus()
+          .<JsonObject>consumer(address, message -> answer(message, operation)).completion()));
+      LOG.info("This hub runs the hypervisor: {} rain server(s), {} mothership(s), {} component(s), {} instance(s);"
+          + " strategy {}", state.servers().size(), state.motherships().size(), state.components().size(),
+          state.instanceCount(), strategy.name().toLowerCase());
+      return Future.all(registered).mapEmpty();
+    });
+  }
+
+  private Map<String, Function<JsonObject, Future<?>>> operations() {
+    Map<String, Function<JsonObject, Future<?>>> ops = new HashMap<>();
     ops.put(HV_SERVER_REGISTER, this::registerServer);
     ops.put(HV_SERVER_LIST, body -> list(state.servers().stream().map(s -> withExpiry(s.toJson(), s.id())).toList()));
     ops.put(HV_SERVER_URLS, body -> Future.succeededFuture(new JsonObject().put("id", body.getString("id"))
@@ -103,7 +140,8 @@ public class HypervisorVerticle extends VerticleBase {
     ops.put(HV_COMPONENT_INSTANTIATE, this::instantiate);
     ops.put(HV_COMPONENT_REFRESH, this::refreshComponent);
     ops.put(HV_COMPONENT_UNDEPLOY, this::undeployComponent);
-    ops.put(HV_INSTANCE_GET, body -> Future.succeededFuture(instance(body).toJson()));
+    // The hottest read: answered with JSON encoded once per change of the instance.
+    ops.put(HV_INSTANCE_GET, body -> Future.succeededFuture(state.encodedInstance(instance(body).id())));
     ops.put(HV_INSTANCE_CLUSTER, this::clusterInstance);
     ops.put(HV_INSTANCE_REFRESH, this::refreshInstance);
     ops.put(HV_INSTANCE_STOP, this::stopInstance);
@@ -629,12 +667,12 @@ public class HypervisorVerticle extends VerticleBase {
     state.motherships().stream().filter(Mothership::available).forEach(m -> startTtl(m.id(), m.ttlSeconds()));
   }
 
-  private void answer(Message<JsonObject> message, Function<JsonObject, Future<JsonObject>> operation) {
+  private void answer(Message<JsonObject> message, Function<JsonObject, Future<?>> operation) {
     if (reloading) {
       BusFailure.reply(message, 503, "The hypervisor is reloading after a storage failure; retry shortly.", null);
       return;
     }
-    Future<JsonObject> result;
+    Future<?> result;
     try {
       result = operation.apply(message.body());
     } catch (ReplyException domain) {

@@ -43,10 +43,11 @@ final class Placer {
       Mothership best = null;
       double bestScore = 0;
       for (Mothership candidate : state.motherships()) {
-        if (!fits(candidate, component, need, taken, counts)) {
+        Capacity reserved = state.reservedOn(candidate.id());
+        if (!fits(candidate, reserved, component, need, taken, counts)) {
           continue;
         }
-        double score = candidate.capacity().utilisation(state.reservedOn(candidate.id()).plus(need));
+        double score = candidate.capacity().utilisation(reserved.plus(need));
         if (best == null || strategy.prefers(score, candidate.id(), bestScore, best.id())) {
           best = candidate;
           bestScore = score;
@@ -67,13 +68,14 @@ final class Placer {
   Outcome chooseOnly(WebComponent component, String mothershipId) {
     Counts counts = new Counts();
     Mothership target = state.mothership(mothershipId);
-    if (fits(target, component, component.resources(), Set.of(), counts)) {
+    if (fits(target, state.reservedOn(mothershipId), component, component.resources(), Set.of(), counts)) {
       return new Outcome(List.of(mothershipId), null, 1);
     }
     return new Outcome(List.of(), counts.toJson(), 1);
   }
 
-  private boolean fits(Mothership candidate, WebComponent component, Capacity need, Set<String> taken, Counts counts) {
+  private boolean fits(Mothership candidate, Capacity reserved, WebComponent component, Capacity need,
+      Set<String> taken, Counts counts) {
     counts.considered++;
     if (!candidate.available()) {
       counts.unavailable++;
@@ -91,7 +93,7 @@ final class Placer {
       counts.labels++;
       return false;
     }
-    Capacity free = state.freeOn(candidate);
+    Capacity free = candidate.capacity().minus(reserved);
     boolean fits = true;
     if (free.cpu() < need.cpu()) {
       counts.cpu++;

@@ -21,6 +21,11 @@ public enum SqlDialect {
     return migrationFolder;
   }
 
+  /** The positional placeholder for the {@code index}-th parameter (1-based). */
+  public String placeholder(int index) {
+    return this == POSTGRESQL ? "$" + index : "?";
+  }
+
   /** True when the failure is a unique-key violation (both databases report SQLSTATE 23505). */
   public boolean isUniqueViolation(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
