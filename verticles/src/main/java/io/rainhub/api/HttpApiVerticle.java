@@ -6,7 +6,7 @@ import io.rainhub.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -37,7 +37,6 @@ public class HttpApiVerticle extends VerticleBase {
   /** Local map where the verticle publishes the port it bound (for port 0). */
   public static final String LOCAL_MAP = "rainhub.http";
   public static final String PORT_KEY = "port";
-  static final String BODY_LIMIT_KEY = "bodyLimit";
   static final String OPENAPI_RESOURCE = "openapi/rainhub.yaml";
   private static final String JSON = "application/json";
 
@@ -69,16 +68,22 @@ public class HttpApiVerticle extends VerticleBase {
   Router router(JWTAuth jwt, Tokens tokens, long bodyLimit, Buffer openApi, String metricsRegistry) {
     Router router = Router.router(vertx);
     HubMetrics metrics = HubMetrics.of(metricsRegistry);
-    ProblemResponder problems = new ProblemResponder(metrics);
+    ProblemResponder problems = new ProblemResponder(metrics, bodyLimit);
     IdentityHandlers identity = new IdentityHandlers(vertx.eventBus(), tokens, metrics);
     var adminOnly = Roles.require("admin");
 
     router.route().handler(new RequestIds());
+    // Only methods that carry a body pay for reading one. (A method-restricted route would turn
+    // every unknown GET path into a 405, so the choice is made in the handler.)
+    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(bodyLimit);
     router.route().handler(ctx -> {
-      ctx.put(BODY_LIMIT_KEY, bodyLimit);
-      ctx.next();
+      HttpMethod method = ctx.request().method();
+      if (method == HttpMethod.POST || method == HttpMethod.PUT) {
+        bodies.handle(ctx);
+      } else {
+        ctx.next();
+      }
     });
-    router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
 
     // Open to everyone: login, operations, the UI's static files.
     router.post("/auth/login").consumes(JSON).handler(identity::login);
@@ -101,8 +106,21 @@ public class HttpApiVerticle extends VerticleBase {
     router.post("/v1.0/users").consumes(JSON).handler(adminOnly).handler(identity::createUser);
     router.get("/v1.0/users").handler(adminOnly).handler(identity::listUsers);
 
-    // The RAIN cloud API, at the paths of the RAIN design. "/all" before "/:id" so it is not an id.
+    // The RAIN cloud API, at the paths of the RAIN design. "/all" before "/:id" so it is not an id;
+    // the busiest reads (instances) first, since the router tries routes in order.
     CloudApiHandlers cloud = new CloudApiHandlers(vertx.eventBus());
+    router.get("/webcomponent/all").handler(cloud::listComponents);
+    router.get("/webcomponent/:instanceId").handler(cloud::instance);
+    router.post("/webcomponent/").consumes(JSON).handler(cloud::deploy);
+    router.post("/webcomponent/:instanceId").handler(cloud::cluster);
+    router.put("/webcomponent/:instanceId").handler(cloud::refreshInstance);
+    router.delete("/webcomponent/:instanceId").handler(cloud::stopInstance);
+    router.get("/webcomponent/:id/:version").handler(cloud::component);
+    router.post("/webcomponent/:id/:version").handler(cloud::instantiate);
+    router.put("/webcomponent/:id/:version").handler(cloud::refreshComponent);
+    router.delete("/webcomponent/:id/:version").handler(cloud::undeploy);
+    router.get("/webcomponent/:id/:version/descriptor").handler(cloud::descriptor);
+    router.get("/webcomponent/:id/:version/statistics").handler(cloud::statistics);
     router.get("/rainservers/all").handler(cloud::listServers);
     router.get("/rainservers/:id/urls").handler(cloud::serverUrls);
     router.post("/rainservers/").consumes(JSON).handler(cloud::registerServer);
@@ -112,18 +130,6 @@ public class HttpApiVerticle extends VerticleBase {
     router.get("/mothership/:id").handler(cloud::mothership);
     router.get("/mothership/:id/webcomponents").handler(cloud::mothershipComponents);
     router.post("/mothership/").consumes(JSON).handler(cloud::registerMothership);
-    router.get("/webcomponent/all").handler(cloud::listComponents);
-    router.post("/webcomponent/").consumes(JSON).handler(cloud::deploy);
-    router.get("/webcomponent/:id/:version").handler(cloud::component);
-    router.get("/webcomponent/:id/:version/descriptor").handler(cloud::descriptor);
-    router.get("/webcomponent/:id/:version/statistics").handler(cloud::statistics);
-    router.post("/webcomponent/:id/:version").handler(cloud::instantiate);
-    router.put("/webcomponent/:id/:version").handler(cloud::refreshComponent);
-    router.delete("/webcomponent/:id/:version").handler(cloud::undeploy);
-    router.get("/webcomponent/:instanceId").handler(cloud::instance);
-    router.post("/webcomponent/:instanceId").handler(cloud::cluster);
-    router.put("/webcomponent/:instanceId").handler(cloud::refreshInstance);
-    router.delete("/webcomponent/:instanceId").handler(cloud::stopInstance);
     router.put("/v1.0/rainservers/:id/heartbeat").handler(cloud::serverHeartbeat);
     router.put("/v1.0/motherships/:id/heartbeat").handler(cloud::mothershipHeartbeat);
     router.put("/v1.0/motherships/:id/drain").consumes(JSON).handler(cloud::drainMothership);

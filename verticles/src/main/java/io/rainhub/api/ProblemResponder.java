@@ -22,9 +22,11 @@ final class ProblemResponder implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(ProblemResponder.class);
 
   private final HubMetrics metrics;
+  private final long bodyLimit;
 
-  ProblemResponder(HubMetrics metrics) {
+  ProblemResponder(HubMetrics metrics, long bodyLimit) {
     this.metrics = metrics;
+    this.bodyLimit = bodyLimit;
   }
 
   @Override
@@ -66,7 +68,7 @@ final class ProblemResponder implements Handler<RoutingContext> {
     return forStatus(ctx, status);
   }
 
-  private static Problem forStatus(RoutingContext ctx, int status) {
+  private Problem forStatus(RoutingContext ctx, int status) {
     String path = ctx.request().path();
     return switch (status) {
       case 400 -> new Problem(400, "Bad request", "The request could not be read.");
@@ -78,7 +80,7 @@ final class ProblemResponder implements Handler<RoutingContext> {
       case 405 -> new Problem(405, "Method not allowed",
           ctx.request().method() + " is not supported on " + path + ".");
       case 413 -> new Problem(413, "Request body too large",
-          "The request body exceeds the hub's limit of " + ctx.get(HttpApiVerticle.BODY_LIMIT_KEY) + " bytes.");
+          "The request body exceeds the hub's limit of " + bodyLimit + " bytes.");
       case 415 -> new Problem(415, "Unsupported media type",
           "This route takes 'Content-Type: application/json'; got "
               + (ctx.request().getHeader(HttpHeaders.CONTENT_TYPE) == null ? "none"
