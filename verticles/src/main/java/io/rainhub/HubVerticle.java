@@ -1,6 +1,7 @@
 package io.rainhub;
 
 import io.rainhub.api.HttpApiVerticle;
+import io.rainhub.events.EventTailVerticle;
 import io.rainhub.hypervisor.HypervisorVerticle;
 import io.rainhub.identity.IdentityVerticle;
 import io.rainhub.identity.PasswordHasher;
@@ -22,7 +23,8 @@ import java.util.Base64;
  * <p>Configuration: {@code database} ({@link DatabaseConfig} JSON), {@code dataDir}, {@code http}
  * ({@code host, port, bodyLimit, tls {cert, key}, instances}), {@code auth} ({@code jwtSecret?,
  * tokenTtlSeconds, adminPassword?, pbkdf2Iterations}), {@code hypervisor} ({@code placementStrategy,
- * maxSessions, sessionIdleMillis, maxBatch}), {@code metricsRegistry} (from {@link HubMetrics#registryName}).
+ * maxSessions, sessionIdleMillis, maxBatch}), {@code events} ({@code retentionHours, pollMillis}),
+ * {@code metricsRegistry} (from {@link HubMetrics#registryName}).
  */
 public class HubVerticle extends VerticleBase {
 
@@ -46,7 +48,9 @@ public class HubVerticle extends VerticleBase {
                 .put("pbkdf2Iterations", auth.getInteger("pbkdf2Iterations", PasswordHasher.DEFAULT_ITERATIONS))))
             .compose(identity -> vertx.deployVerticle(HypervisorVerticle::new, new DeploymentOptions()
                 .setConfig(conf.getJsonObject("hypervisor", new JsonObject()).copy().put("database", database))))
-            .compose(hypervisor -> vertx.deployVerticle(HttpApiVerticle::new, new DeploymentOptions()
+            .compose(hypervisor -> vertx.deployVerticle(EventTailVerticle::new, new DeploymentOptions()
+                .setConfig(conf.getJsonObject("events", new JsonObject()).copy().put("database", database))))
+            .compose(tail -> vertx.deployVerticle(HttpApiVerticle::new, new DeploymentOptions()
                 .setInstances(http.getInteger("instances", 1))
                 .setConfig(http.copy()
                     .put("database", database)

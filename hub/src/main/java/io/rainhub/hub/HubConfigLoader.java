@@ -140,6 +140,7 @@ public final class HubConfigLoader {
         intIn(values, HubOption.HTTP_INSTANCES, 1, 256),
         intIn(values, HubOption.TOKEN_TTL, 60, 30 * 24 * 3600),
         oneOf(values, HubOption.PLACEMENT_STRATEGY, "spread", "binpack"),
+        intIn(values, HubOption.EVENT_RETENTION, 1, 24 * 3650),
         jwtSecret,
         values.get(HubOption.ADMIN_PASSWORD));
   }

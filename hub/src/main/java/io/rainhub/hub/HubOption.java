@@ -24,6 +24,8 @@ public enum HubOption {
   TOKEN_TTL("token-ttl", "3600", "Lifetime of access tokens, in seconds"),
   PLACEMENT_STRATEGY("placement-strategy", "spread",
       "How instances are placed: spread (least utilised mothership) or binpack (most utilised that fits)"),
+  EVENT_RETENTION("event-retention-hours", "168",
+      "Events older than this are pruned; clients resuming from before them get 410 and re-list"),
   JWT_SECRET("jwt-secret", null, "HS256 signing secret, 32+ characters; default: generated once and shared through the database"),
   ADMIN_PASSWORD("admin-password", null, "Password of the 'admin' user created on first start; default: generated");
 

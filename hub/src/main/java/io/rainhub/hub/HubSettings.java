@@ -21,6 +21,7 @@ public record HubSettings(
     int httpInstances,
     int tokenTtlSeconds,
     String placementStrategy,
+    int eventRetentionHours,
     String jwtSecret,
     String adminPassword) {
 
@@ -44,6 +45,7 @@ public record HubSettings(
     }
     return new JsonObject()
         .put("hypervisor", new JsonObject().put("placementStrategy", placementStrategy))
+        .put("events", new JsonObject().put("retentionHours", eventRetentionHours))
         .put("database", database.toJson())
         .put("dataDir", dataDir.toAbsolutePath().normalize().toString())
         .put("http", http)

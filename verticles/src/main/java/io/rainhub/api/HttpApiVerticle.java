@@ -136,6 +136,11 @@ public class HttpApiVerticle extends VerticleBase {
     router.get("/v1.0/route").handler(cloud::route);
     router.get("/v1.0/map").handler(cloud::map);
 
+    EventStreams events = new EventStreams(vertx, store);
+    router.get("/v1.0/events").handler(events::list);
+    router.get("/v1.0/events/stream").handler(events::serverSentEvents);
+    router.get("/v1.0/events/ws").handler(events::webSocket);
+
     router.route().failureHandler(problems);
     for (int status : List.of(400, 401, 403, 404, 405, 413, 415, 500, 503)) {
       router.errorHandler(status, problems);

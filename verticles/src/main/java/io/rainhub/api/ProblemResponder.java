@@ -114,6 +114,7 @@ final class ProblemResponder implements Handler<RoutingContext> {
       case 401 -> "Unauthorized";
       case 404 -> "Not found";
       case 409 -> "Conflict";
+      case 410 -> "Gone";
       case 503 -> "Service unavailable";
       default -> status >= 500 ? "Internal error" : "Request failed";
     };

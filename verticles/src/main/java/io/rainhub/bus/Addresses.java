@@ -46,6 +46,12 @@ public final class Addresses {
   public static final String HV_ROUTE = "hypervisor.route";
   public static final String HV_MAP = "hypervisor.map";
 
+  /**
+   * Published on each hub's local bus by the events verticle: a JSON array of events just
+   * committed, in sequence order. Streams to clients follow it.
+   */
+  public static final String EVENTS_APPENDED = "events.appended";
+
   private Addresses() {
   }
 }

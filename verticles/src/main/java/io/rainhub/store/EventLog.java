@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.SqlResult;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -86,6 +87,38 @@ public final class EventLog {
           }
           return SqlTemplate.forUpdate(tx, INSERT).executeBatch(batch).map(done -> events);
         });
+  }
+
+  private static final String BOUNDS = "SELECT (SELECT MIN(seq) FROM events) AS oldest,"
+      + " (SELECT last_seq FROM event_sequence WHERE id = 1) AS newest";
+  private static final String PRUNE = "DELETE FROM events WHERE created_at < #{cutoff}"
+      + " AND seq < (SELECT last_seq FROM event_sequence WHERE id = 1)";
+
+  /** The oldest retained and the newest assigned sequence numbers (oldest is null when none is retained). */
+  public record Bounds(Long oldest, long newest) {
+
+    /**
+     * True when events after {@code since} were pruned: a reader resuming there would miss some
+     * and must re-list instead.
+     */
+    public boolean gone(long since) {
+      if (since >= newest) {
+        return false;
+      }
+      return oldest == null || oldest > since + 1;
+    }
+  }
+
+  public static Future<Bounds> bounds(SqlClient client) {
+    return client.query(BOUNDS).execute().map(rows -> {
+      Row row = rows.iterator().next();
+      return new Bounds(row.getLong("oldest"), row.getLong("newest"));
+    });
+  }
+
+  /** Deletes events older than {@code cutoff}, always keeping the newest; returns how many went. */
+  public static Future<Integer> prune(SqlClient client, OffsetDateTime cutoff) {
+    return SqlTemplate.forUpdate(client, PRUNE).execute(Map.of("cutoff", cutoff)).map(SqlResult::rowCount);
   }
 
   /** Events after {@code since}, oldest first. */
