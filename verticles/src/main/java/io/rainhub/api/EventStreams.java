@@ -102,6 +102,8 @@ final class EventStreams {
     long since = queryLong(ctx, "since", 0, faults);
     Predicate<JsonObject> wanted = types(ctx);
     rejectFaults(faults);
+    // The upgrade must find the request unread: hold it while the store is asked.
+    ctx.request().pause();
     ensureRetained(since)
         .compose(bounds -> ctx.request().toWebSocket())
         .onFailure(ctx::fail)

@@ -73,7 +73,7 @@ public class EventTailVerticle extends VerticleBase {
   }
 
   private void prune() {
-    EventLog.prune(store.pool(), OffsetDateTime.now(ZoneOffset.UTC).minus(retention))
+    EventLog.prune(store, OffsetDateTime.now(ZoneOffset.UTC).minus(retention))
         .onSuccess(count -> {
           if (count > 0) {
             LOG.info("Pruned {} event(s) older than {}", count, retention);

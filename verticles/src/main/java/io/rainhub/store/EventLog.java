@@ -117,8 +117,9 @@ public final class EventLog {
   }
 
   /** Deletes events older than {@code cutoff}, always keeping the newest; returns how many went. */
-  public static Future<Integer> prune(SqlClient client, OffsetDateTime cutoff) {
-    return SqlTemplate.forUpdate(client, PRUNE).execute(Map.of("cutoff", cutoff)).map(SqlResult::rowCount);
+  public static Future<Integer> prune(Store store, OffsetDateTime cutoff) {
+    return store.inTransaction(tx -> SqlTemplate.forUpdate(tx, PRUNE).execute(Map.of("cutoff", cutoff)))
+        .map(SqlResult::rowCount);
   }
 
   /** Events after {@code since}, oldest first. */

@@ -28,7 +28,8 @@ public final class SharedSettings {
       if (existing != null) {
         return Future.succeededFuture(existing);
       }
-      return SqlTemplate.forUpdate(store.pool(), INSERT).execute(Map.of("name", name, "content", initial.get()))
+      return store.inTransaction(tx -> SqlTemplate.forUpdate(tx, INSERT)
+              .execute(Map.of("name", name, "content", initial.get())))
           .<String>map(done -> null)
           .recover(failure -> store.dialect().isUniqueViolation(failure)
               ? Future.succeededFuture() : Future.failedFuture(failure))

@@ -15,6 +15,10 @@ import java.util.function.Function;
  * The hub's connection to its database: one pool shared by every verticle of the process,
  * the dialect, and transactions. Repositories take a {@link io.vertx.sqlclient.SqlClient} so the
  * same code runs inside or outside a transaction.
+ *
+ * <p>Every write goes through {@link #inTransaction}: with vertx-jdbc-client 5.0.8 a pooled H2
+ * connection that once ran a transaction stays in manual-commit mode, so a write sent straight to
+ * the pool may never be committed.
  */
 public final class Store {
 
@@ -30,7 +34,8 @@ public final class Store {
 
   /** Opens (or joins, within this process) the shared pool for {@code config}. */
   public static Store open(Vertx vertx, DatabaseConfig config) {
-    PoolOptions poolOptions = new PoolOptions().setShared(true).setName(SHARED_POOL_NAME);
+    // Shared per database: verticles of one process join one pool, a different database gets its own.
+    PoolOptions poolOptions = new PoolOptions().setShared(true).setName(SHARED_POOL_NAME + ":" + config.describe());
     Pool pool = switch (config.dialect()) {
       case H2 -> JDBCPool.pool(vertx,
           new JDBCConnectOptions().setJdbcUrl(config.jdbcUrl()).setUser(config.user())

@@ -150,6 +150,15 @@ class ErrorResponsesTest {
   }
 
   @Test
+  void theEventSocketWithoutAnUpgradeIs400(VertxTestContext test) {
+    hub.get("/v1.0/events/ws", admin).onComplete(test.succeeding(response -> test.verify(() -> {
+      JsonObject problem = assertProblem(response, 400);
+      assertThat(problem.getJsonArray("invalid-params").getJsonObject(0).getString("name")).isEqualTo("Upgrade");
+      test.completeNow();
+    })));
+  }
+
+  @Test
   void callerSuppliedRequestIdIsEchoed(VertxTestContext test) {
     hub.client().get("/nowhere").putHeader("X-Request-Id", "trace-123").send()
         .onComplete(test.succeeding(response -> test.verify(() -> {

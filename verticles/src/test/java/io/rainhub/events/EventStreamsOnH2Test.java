@@ -1,0 +1,10 @@
+package io.rainhub.events;
+
+import io.rainhub.store.SqlDialect;
+
+class EventStreamsOnH2Test extends EventStreamsContract {
+  @Override
+  SqlDialect dialect() {
+    return SqlDialect.H2;
+  }
+}
