@@ -1152,13 +1152,20 @@ abstract class CloudApiContract {
     String instanceId = instance.getString("instanceId");
     TestHub second = TestHub.start(database, new JsonObject());
     second.adminToken()
+        // The reads first, then a new instantiation: sent together, it could be placed before the
+        // mothership summary is read and show up in its reservations.
         .compose(token -> Future.all(List.of(
             second.get("/webcomponent/" + instanceId, token),
             second.get("/mothership/" + mothershipId, token),
             second.get("/v1.0/map", token),
             second.get(instancesPath(descriptor) + "/descriptor", token),
-            second.get("/rainservers/" + serverId + "/urls", token),
-            second.client().post(instancesPath(descriptor)).putHeader("user", token).send())))
+            second.get("/rainservers/" + serverId + "/urls", token)))
+            .compose(reads -> second.client().post(instancesPath(descriptor)).putHeader("user", token).send()
+                .map(placed -> Future.all(List.of(
+                    Future.succeededFuture(reads.resultAt(0)), Future.succeededFuture(reads.resultAt(1)),
+                    Future.succeededFuture(reads.resultAt(2)), Future.succeededFuture(reads.resultAt(3)),
+                    Future.succeededFuture(reads.resultAt(4)), Future.succeededFuture(placed))))))
+        .compose(all -> all)
         .onComplete(result -> {
           if (result.failed()) {
             test.failNow(result.cause());
