@@ -234,7 +234,7 @@ final class CloudApiHandlers {
 
   /** 201 with a Location header naming the new resource when {@code collection} is given. */
   private void created(RoutingContext ctx, String address, JsonObject body, String collection) {
-    bus.<JsonObject>request(address, body).onSuccess(reply -> {
+    bus.<JsonObject>request(address, body, Replies.BUS_OPTIONS).onSuccess(reply -> {
       if (collection != null) {
         ctx.response().putHeader(HttpHeaders.LOCATION, collection + reply.body().getString("id"));
       }

@@ -35,7 +35,7 @@ final class IdentityHandlers {
         .requireString("password", ANY_PASSWORD, "must be 1-1024 characters")
         .allowOnly("username", "password")
         .valid();
-    bus.<JsonObject>request(Addresses.IDENTITY_AUTHENTICATE, credentials)
+    bus.<JsonObject>request(Addresses.IDENTITY_AUTHENTICATE, credentials, Replies.BUS_OPTIONS)
         .onSuccess(reply -> {
           metrics.login("success");
           Replies.json(ctx, 200, tokens.issue(reply.body()));

@@ -1,6 +1,7 @@
 package io.rainhub.api;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
@@ -8,6 +9,12 @@ import io.vertx.ext.web.RoutingContext;
 
 /** How handlers answer: JSON bodies, and bus requests whose reply becomes the response. */
 final class Replies {
+
+  /**
+   * Verticles answer in milliseconds; a request still unanswered after 10 s went to a hub that
+   * died (its registration outlives it briefly in a cluster), so the client gets 503 and retries.
+   */
+  static final DeliveryOptions BUS_OPTIONS = new DeliveryOptions().setSendTimeout(10_000);
 
   private Replies() {
   }
@@ -21,7 +28,7 @@ final class Replies {
    * buffer) is the response, a failure goes to the problem responder.
    */
   static void forward(EventBus bus, RoutingContext ctx, String address, JsonObject body, int status) {
-    bus.request(address, body)
+    bus.request(address, body, BUS_OPTIONS)
         .onSuccess(reply -> {
           Buffer json = reply.body() instanceof Buffer encoded ? encoded : ((JsonObject) reply.body()).toBuffer();
           ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(json);
