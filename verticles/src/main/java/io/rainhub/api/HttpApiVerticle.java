@@ -70,7 +70,7 @@ public class HttpApiVerticle extends VerticleBase {
     HubMetrics metrics = HubMetrics.of(metricsRegistry);
     ProblemResponder problems = new ProblemResponder(metrics, bodyLimit);
     IdentityHandlers identity = new IdentityHandlers(vertx.eventBus(), tokens, metrics);
-    var adminOnly = Roles.require("admin");
+    var adminOnly = Roles.require(Roles.ADMIN);
 
     router.route().handler(new RequestIds());
     // Only methods that carry a body pay for reading one. (A method-restricted route would turn
@@ -96,15 +96,20 @@ public class HttpApiVerticle extends VerticleBase {
     router.get("/ui/*").handler(StaticHandler.create("webroot"));
 
     // Everything else needs a token: the versioned API and the RAIN cloud API.
+    // Agent tokens (role agent only) open the agent gateway, not this API.
+    var people = Roles.requireAny(Roles.ADMIN, Roles.USER);
     for (String prefix : List.of("/v1.0/*", "/rainservers*", "/mothership*", "/webcomponent*")) {
       router.route(prefix).handler(new RainUserHeader());
-      router.route(prefix).handler(JWTAuthHandler.create(jwt));
+      router.route(prefix).handler(JWTAuthHandler.create(jwt)).handler(people);
     }
     router.get("/v1.0/whoami").handler(identity::whoami);
     router.post("/v1.0/tenants").consumes(JSON).handler(adminOnly).handler(identity::createTenant);
     router.get("/v1.0/tenants").handler(adminOnly).handler(identity::listTenants);
     router.post("/v1.0/users").consumes(JSON).handler(adminOnly).handler(identity::createUser);
     router.get("/v1.0/users").handler(adminOnly).handler(identity::listUsers);
+    router.post("/v1.0/agent-tokens").consumes(JSON).handler(adminOnly).handler(identity::createAgentToken);
+    router.get("/v1.0/agent-tokens").handler(adminOnly).handler(identity::listAgentTokens);
+    router.delete("/v1.0/agent-tokens/:id").handler(adminOnly).handler(identity::revokeAgentToken);
 
     // The RAIN cloud API, at the paths of the RAIN design. "/all" before "/:id" so it is not an id;
     // the busiest reads (instances) first, since the router tries routes in order.

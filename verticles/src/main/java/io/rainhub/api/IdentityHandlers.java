@@ -75,6 +75,32 @@ final class IdentityHandlers {
     Replies.forward(bus, ctx, Addresses.IDENTITY_USER_CREATE, user, 201);
   }
 
+  void createAgentToken(RoutingContext ctx) {
+    JsonObject request = JsonInput.of(ctx)
+        .requireString("name", NAME, NAME_RULE)
+        .optionalInt("ttlDays", 1, 3650)
+        .allowOnly("name", "ttlDays")
+        .valid();
+    JsonObject record = new JsonObject().put("name", request.getString("name"))
+        .put("ttlDays", request.getInteger("ttlDays", 365))
+        .put("createdBy", ctx.user().principal().getString("username"));
+    bus.<JsonObject>request(Addresses.IDENTITY_AGENT_TOKEN_CREATE, record, Replies.BUS_OPTIONS)
+        .onSuccess(reply -> {
+          JsonObject created = reply.body().copy().put("token", tokens.issueAgent(reply.body()));
+          ctx.response().putHeader("Location", "/v1.0/agent-tokens/" + created.getString("id"));
+          Replies.json(ctx, 201, created);
+        })
+        .onFailure(ctx::fail);
+  }
+
+  void listAgentTokens(RoutingContext ctx) {
+    Replies.forward(bus, ctx, Addresses.IDENTITY_AGENT_TOKEN_LIST, new JsonObject(), 200);
+  }
+
+  void revokeAgentToken(RoutingContext ctx) {
+    Replies.forward(bus, ctx, Addresses.IDENTITY_AGENT_TOKEN_REVOKE, new JsonObject().put("id", ctx.pathParam("id")), 200);
+  }
+
   void listUsers(RoutingContext ctx) {
     Replies.forward(bus, ctx, Addresses.IDENTITY_USER_LIST, new JsonObject(), 200);
   }

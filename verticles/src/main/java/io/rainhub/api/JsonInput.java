@@ -183,12 +183,13 @@ public final class JsonInput {
     return this;
   }
 
-  /** The body, when every check passed. */
+  /** The body, when every check passed. A field sent as null is taken as absent, so defaults apply. */
   public JsonObject valid() {
     if (!faults.isEmpty()) {
       throw new ProblemException(new Problem(400, "Invalid request body",
           "The request body has " + faults.size() + " invalid field(s).", List.copyOf(faults)));
     }
+    body.getMap().values().removeIf(java.util.Objects::isNull);
     return body;
   }
 

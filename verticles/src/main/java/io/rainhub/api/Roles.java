@@ -1,5 +1,6 @@
 package io.rainhub.api;
 
+import io.vertx.ext.auth.authorization.OrAuthorization;
 import io.vertx.ext.auth.authorization.PermissionBasedAuthorization;
 import io.vertx.ext.auth.jwt.authorization.JWTAuthorization;
 import io.vertx.ext.web.handler.AuthorizationHandler;
@@ -11,8 +12,21 @@ import io.vertx.ext.web.handler.AuthorizationHandler;
 final class Roles {
 
   static final String CLAIM = "roles";
+  static final String ADMIN = "admin";
+  static final String USER = "user";
+  /** Node agents: their tokens open the agent gateway, not the API people use. */
+  static final String AGENT = "agent";
 
   private Roles() {
+  }
+
+  /** Any one of {@code roles}. */
+  static AuthorizationHandler requireAny(String... roles) {
+    OrAuthorization any = OrAuthorization.create();
+    for (String role : roles) {
+      any.addAuthorization(PermissionBasedAuthorization.create(role));
+    }
+    return AuthorizationHandler.create(any).addAuthorizationProvider(JWTAuthorization.create(CLAIM));
   }
 
   static AuthorizationHandler require(String role) {

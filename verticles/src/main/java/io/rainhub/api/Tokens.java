@@ -33,4 +33,22 @@ final class Tokens {
     return new JsonObject().put("token", token).put("tokenType", "Bearer")
         .put("expiresAt", expiresAt.toString());
   }
+
+  /**
+   * Signs an agent token for {@code record} (as answered by the identity verticle): role
+   * {@code agent} only, its id as {@code jti} so the gateway can check it was not revoked.
+   */
+  String issueAgent(JsonObject record) {
+    long ttl = Math.max(1, Instant.parse(record.getString("expiresAt")).getEpochSecond() - Instant.now().getEpochSecond());
+    JsonObject claims = new JsonObject()
+        .put("sub", "agent:" + record.getString("id"))
+        .put("jti", record.getString("id"))
+        .put("name", record.getString("name"))
+        .put(Roles.CLAIM, new io.vertx.core.json.JsonArray().add(Roles.AGENT));
+    return jwt.generateToken(claims, new JWTOptions()
+        .setAlgorithm("HS256")
+        .setIssuer(HttpApiVerticle.ISSUER)
+        .setAudience(List.of(HttpApiVerticle.AUDIENCE))
+        .setExpiresInSeconds((int) Math.min(Integer.MAX_VALUE, ttl)));
+  }
 }

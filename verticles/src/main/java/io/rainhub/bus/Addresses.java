@@ -14,6 +14,13 @@ public final class Addresses {
   /** {} → {items: [user]} */
   public static final String IDENTITY_USER_LIST = "identity.user.list";
 
+  /** {name, ttlDays, createdBy} → agent token record; the API signs the JWT. */
+  public static final String IDENTITY_AGENT_TOKEN_CREATE = "identity.agenttoken.create";
+  /** {} → {items: [agent token record]} */
+  public static final String IDENTITY_AGENT_TOKEN_LIST = "identity.agenttoken.list";
+  /** {id} → the record, now revoked (revoking twice changes nothing); fails 404 when unknown. */
+  public static final String IDENTITY_AGENT_TOKEN_REVOKE = "identity.agenttoken.revoke";
+
   /**
    * The hypervisor answers one address per operation of the cloud API; requests and replies are the
    * JSON bodies of the HTTP API (see openapi/rainhub.yaml). Ids travel as {@code id}, {@code version},

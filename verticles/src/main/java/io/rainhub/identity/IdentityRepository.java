@@ -25,6 +25,13 @@ final class IdentityRepository {
   private static final String USER_BY_NAME = "SELECT " + USER_COLUMNS + " WHERE u.username = #{username}";
   private static final String ALL_USERS = "SELECT " + USER_COLUMNS + " ORDER BY u.username";
 
+  private static final String TOKEN_COLUMNS = "id, name, created_by, created_at, expires_at, revoked_at";
+  private static final String INSERT_AGENT_TOKEN = "INSERT INTO agent_tokens (" + TOKEN_COLUMNS + ") VALUES"
+      + " (#{id}, #{name}, #{createdBy}, #{createdAt}, #{expiresAt}, #{revokedAt})";
+  private static final String AGENT_TOKEN = "SELECT " + TOKEN_COLUMNS + " FROM agent_tokens WHERE id = #{id}";
+  private static final String ALL_AGENT_TOKENS = "SELECT " + TOKEN_COLUMNS + " FROM agent_tokens ORDER BY created_at, id";
+  private static final String REVOKE_AGENT_TOKEN = "UPDATE agent_tokens SET revoked_at = #{revokedAt} WHERE id = #{id}";
+
   private IdentityRepository() {
   }
 
@@ -59,6 +66,31 @@ final class IdentityRepository {
   static Future<List<User>> allUsers(SqlClient client) {
     return SqlTemplate.forQuery(client, ALL_USERS).execute(Map.of())
         .map(rows -> stream(rows).map(User::fromRow).toList());
+  }
+
+  static Future<Void> insertAgentToken(SqlClient client, AgentToken token) {
+    Map<String, Object> params = new java.util.HashMap<>();
+    params.put("id", token.id());
+    params.put("name", token.name());
+    params.put("createdBy", token.createdBy());
+    params.put("createdAt", token.createdAt());
+    params.put("expiresAt", token.expiresAt());
+    params.put("revokedAt", token.revokedAt());
+    return SqlTemplate.forUpdate(client, INSERT_AGENT_TOKEN).execute(params).mapEmpty();
+  }
+
+  static Future<Optional<AgentToken>> agentToken(SqlClient client, String id) {
+    return SqlTemplate.forQuery(client, AGENT_TOKEN).execute(Map.of("id", id))
+        .map(rows -> first(rows).map(AgentToken::fromRow));
+  }
+
+  static Future<List<AgentToken>> allAgentTokens(SqlClient client) {
+    return SqlTemplate.forQuery(client, ALL_AGENT_TOKENS).execute(Map.of())
+        .map(rows -> stream(rows).map(AgentToken::fromRow).toList());
+  }
+
+  static Future<Void> revokeAgentToken(SqlClient client, String id, java.time.OffsetDateTime at) {
+    return SqlTemplate.forUpdate(client, REVOKE_AGENT_TOKEN).execute(Map.of("id", id, "revokedAt", at)).mapEmpty();
   }
 
   private static Optional<Row> first(RowSet<Row> rows) {

@@ -50,12 +50,15 @@ public class IdentityVerticle extends VerticleBase {
           hasher = created;
           return ensureAdmin(conf.getString("adminPassword"), Path.of(conf.getString("dataDir")));
         })
-        .compose(ready -> Future.join(
+        .compose(ready -> Future.join(java.util.List.of(
             bus.<JsonObject>consumer(Addresses.IDENTITY_AUTHENTICATE, this::authenticate).completion(),
             bus.<JsonObject>consumer(Addresses.IDENTITY_TENANT_CREATE, this::createTenant).completion(),
             bus.<JsonObject>consumer(Addresses.IDENTITY_TENANT_LIST, this::listTenants).completion(),
             bus.<JsonObject>consumer(Addresses.IDENTITY_USER_CREATE, this::createUser).completion(),
-            bus.<JsonObject>consumer(Addresses.IDENTITY_USER_LIST, this::listUsers).completion()));
+            bus.<JsonObject>consumer(Addresses.IDENTITY_USER_LIST, this::listUsers).completion(),
+            bus.<JsonObject>consumer(Addresses.IDENTITY_AGENT_TOKEN_CREATE, this::createAgentToken).completion(),
+            bus.<JsonObject>consumer(Addresses.IDENTITY_AGENT_TOKEN_LIST, this::listAgentTokens).completion(),
+            bus.<JsonObject>consumer(Addresses.IDENTITY_AGENT_TOKEN_REVOKE, this::revokeAgentToken).completion())));
   }
 
   @Override
@@ -105,6 +108,40 @@ public class IdentityVerticle extends VerticleBase {
   private void listUsers(Message<JsonObject> message) {
     answer(message, IdentityRepository.allUsers(store.pool())
         .map(users -> new JsonObject().put("items", new JsonArray(users.stream().map(User::toJson).toList()))));
+  }
+
+  private void createAgentToken(Message<JsonObject> message) {
+    JsonObject body = message.body();
+    OffsetDateTime now = now();
+    AgentToken token = new AgentToken(UUID.randomUUID().toString(), body.getString("name"),
+        body.getString("createdBy"), now, now.plusDays(body.getInteger("ttlDays")), null);
+    answer(message, store.inTransaction(tx -> IdentityRepository.insertAgentToken(tx, token)
+            .compose(done -> EventLog.append(tx, "agenttoken.created", "agenttoken/" + token.id(), null,
+                token.toJson())))
+        .map(done -> token.toJson()));
+  }
+
+  private void listAgentTokens(Message<JsonObject> message) {
+    answer(message, IdentityRepository.allAgentTokens(store.pool())
+        .map(tokens -> new JsonObject().put("items", new JsonArray(tokens.stream().map(AgentToken::toJson).toList()))));
+  }
+
+  private void revokeAgentToken(Message<JsonObject> message) {
+    String id = message.body().getString("id");
+    answer(message, IdentityRepository.agentToken(store.pool(), id).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.failedFuture(BusFailure.of(404, "No agent token " + id + ".", null));
+      }
+      AgentToken token = found.get();
+      if (token.revokedAt() != null) {
+        return Future.succeededFuture(token.toJson());
+      }
+      AgentToken revoked = new AgentToken(token.id(), token.name(), token.createdBy(), token.createdAt(),
+          token.expiresAt(), now());
+      return store.inTransaction(tx -> IdentityRepository.revokeAgentToken(tx, id, revoked.revokedAt())
+              .compose(done -> EventLog.append(tx, "agenttoken.revoked", "agenttoken/" + id, null, revoked.toJson())))
+          .map(done -> revoked.toJson());
+    }));
   }
 
   private Future<Void> insertTenant(Tenant tenant) {
@@ -184,7 +221,7 @@ public class IdentityVerticle extends VerticleBase {
   }
 
   private static OffsetDateTime now() {
-    return OffsetDateTime.now(ZoneOffset.UTC);
+    return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
   }
 
   /** Replies with the result, or fails the message with the domain status (500 for anything unexpected). */

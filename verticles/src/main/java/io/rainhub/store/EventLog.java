@@ -65,7 +65,7 @@ public final class EventLog {
     if (drafts.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     return SqlTemplate.forUpdate(tx, ADVANCE_SEQ).execute(Map.of("count", drafts.size()))
         .compose(updated -> tx.query(READ_SEQ).execute())
         .compose(rows -> {

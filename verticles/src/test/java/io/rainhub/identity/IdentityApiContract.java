@@ -208,6 +208,12 @@ abstract class IdentityApiContract {
         .contains(field);
   }
 
+  static void assertStatusProblem(io.vertx.ext.web.client.HttpResponse<?> response, int status) {
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(status);
+    assertThat(response.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(response.bodyAsJsonObject().getInteger("status")).isEqualTo(status);
+  }
+
   static String unique(String prefix) {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
   }

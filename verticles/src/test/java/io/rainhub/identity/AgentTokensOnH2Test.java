@@ -1,0 +1,10 @@
+package io.rainhub.identity;
+
+import io.rainhub.store.SqlDialect;
+
+class AgentTokensOnH2Test extends AgentTokensContract {
+  @Override
+  SqlDialect dialect() {
+    return SqlDialect.H2;
+  }
+}

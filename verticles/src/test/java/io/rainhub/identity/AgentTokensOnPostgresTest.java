@@ -1,0 +1,10 @@
+package io.rainhub.identity;
+
+import io.rainhub.store.SqlDialect;
+
+class AgentTokensOnPostgresTest extends AgentTokensContract {
+  @Override
+  SqlDialect dialect() {
+    return SqlDialect.POSTGRESQL;
+  }
+}
