@@ -6,6 +6,7 @@ import io.rainhub.store.EventLog;
 import io.rainhub.store.SqlDialect;
 import io.rainhub.store.Store;
 import io.rainhub.testing.TestDatabase;
+import io.rainhub.testing.HubContract;
 import io.rainhub.testing.TestHub;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -23,7 +24,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.Timeout;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -38,11 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The event log as clients see it — the page ({@code GET /v1.0/events}), Server-Sent Events and the
@@ -53,29 +49,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@link #finish}, which releases what the test opened and then completes or fails the test. Every
  * wait for something streamed has its own deadline ({@link Inbox#until}).
  */
-@ExtendWith(VertxExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 90, timeUnit = TimeUnit.SECONDS)
-abstract class EventStreamsContract {
+abstract class EventStreamsContract extends HubContract {
 
   private static final long WAIT_MILLIS = 15_000;
   private static final String PROBLEM = "application/problem+json";
 
-  private TestHub hub;
-  private String admin;
-
-  abstract SqlDialect dialect();
-
-  @BeforeAll
-  void startHub() {
-    hub = TestHub.start(dialect());
-    admin = TestHub.await(hub.adminToken());
-  }
-
-  @AfterAll
-  void stopHub() {
-    hub.close();
-  }
 
   // --- 1. the page
 

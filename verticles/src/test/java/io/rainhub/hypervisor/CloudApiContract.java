@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rainhub.store.SqlDialect;
 import io.rainhub.testing.TestDatabase;
+import io.rainhub.testing.HubContract;
 import io.rainhub.testing.TestHub;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -16,7 +17,6 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,14 +30,10 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The RAIN cloud API (/rainservers, /mothership, /webcomponent) and the hypervisor's own routes
@@ -45,10 +41,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * whole class, so every test uses its own names, URL prefixes and a label ({"pool": uuid}) that only
  * its own motherships carry: no other test's mothership is ever a candidate.
  */
-@ExtendWith(VertxExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class CloudApiContract {
+abstract class CloudApiContract extends HubContract {
 
   private static final String VERSION = "1.0.0";
   private static final String PROBLEM_JSON = "application/problem+json";
@@ -56,21 +50,6 @@ abstract class CloudApiContract {
   /** How a request carries the admin token: the standard header, the RAIN design's {@code user} header, or not at all. */
   enum Auth { BEARER, USER_HEADER, NONE }
 
-  private TestHub hub;
-  private String admin;
-
-  abstract SqlDialect dialect();
-
-  @BeforeAll
-  void startHub() {
-    hub = TestHub.start(dialect());
-    admin = TestHub.await(hub.adminToken());
-  }
-
-  @AfterAll
-  void stopHub() {
-    hub.close();
-  }
 
   // --- 1. rain servers
 

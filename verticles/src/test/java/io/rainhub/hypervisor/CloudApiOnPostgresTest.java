@@ -4,7 +4,7 @@ import io.rainhub.store.SqlDialect;
 
 class CloudApiOnPostgresTest extends CloudApiContract {
   @Override
-  SqlDialect dialect() {
+  protected SqlDialect dialect() {
     return SqlDialect.POSTGRESQL;
   }
 }

@@ -3,38 +3,16 @@ package io.rainhub.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rainhub.store.SqlDialect;
-import io.rainhub.testing.TestHub;
+import io.rainhub.testing.HubContract;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Admins issue, list and revoke agent tokens; agent tokens cannot use the people's API. */
-@ExtendWith(VertxExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class AgentTokensContract {
+abstract class AgentTokensContract extends HubContract {
 
-  private TestHub hub;
-  private String admin;
-
-  abstract SqlDialect dialect();
-
-  @BeforeAll
-  void startHub() {
-    hub = TestHub.start(dialect());
-    admin = TestHub.await(hub.adminToken());
-  }
-
-  @AfterAll
-  void stopHub() {
-    hub.close();
-  }
 
   @Test
   void anAdminIssuesAnAgentTokenThatIsListedWithoutItsValueAndCanBeRevoked(VertxTestContext test) {

@@ -4,7 +4,7 @@ import io.rainhub.store.SqlDialect;
 
 class AgentTokensOnH2Test extends AgentTokensContract {
   @Override
-  SqlDialect dialect() {
+  protected SqlDialect dialect() {
     return SqlDialect.H2;
   }
 }

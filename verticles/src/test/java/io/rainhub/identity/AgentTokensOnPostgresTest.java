@@ -4,7 +4,7 @@ import io.rainhub.store.SqlDialect;
 
 class AgentTokensOnPostgresTest extends AgentTokensContract {
   @Override
-  SqlDialect dialect() {
+  protected SqlDialect dialect() {
     return SqlDialect.POSTGRESQL;
   }
 }

@@ -6,43 +6,22 @@ import io.rainhub.store.EventLog;
 import io.rainhub.store.SqlDialect;
 import io.rainhub.store.Store;
 import io.rainhub.testing.TestDatabase;
+import io.rainhub.testing.HubContract;
 import io.rainhub.testing.TestHub;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Files;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Tenants, users and login over real HTTP, stored in a real database. Each subclass runs the whole
  * contract on one database kind.
  */
-@ExtendWith(VertxExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class IdentityApiContract {
+abstract class IdentityApiContract extends HubContract {
 
-  private TestHub hub;
-  private String admin;
-
-  abstract SqlDialect dialect();
-
-  @BeforeAll
-  void startHub() {
-    hub = TestHub.start(dialect());
-    admin = TestHub.await(hub.adminToken());
-  }
-
-  @AfterAll
-  void stopHub() {
-    hub.close();
-  }
 
   @Test
   void adminCreatesATenantAndAUserWhoCanLogIn(VertxTestContext test) {

@@ -4,7 +4,7 @@ import io.rainhub.store.SqlDialect;
 
 class IdentityApiOnH2Test extends IdentityApiContract {
   @Override
-  SqlDialect dialect() {
+  protected SqlDialect dialect() {
     return SqlDialect.H2;
   }
 }
