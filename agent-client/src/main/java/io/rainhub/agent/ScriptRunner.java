@@ -1,0 +1,112 @@
+package io.rainhub.agent;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * Runs lifecycle scripts by convention: {@code DIR/<component>/<version>/<step>.sh}, with bash, in
+ * the script's folder. Inputs arrive as environment variables ({@code RAIN_INPUT_<NAME>}) and as a
+ * JSON file named by {@code RAIN_INPUT_FILE}. A step without a script has nothing to do and
+ * succeeds. Blocking: agents call it from a worker thread.
+ */
+public final class ScriptRunner {
+
+  /** Component ids and versions as the hub accepts them: no path separators, no "..". */
+  private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,63}");
+  private static final Pattern INPUT_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+  private static final int KEPT_LINES = 50;
+
+  private final Path scriptsDir;
+
+  public ScriptRunner(Path scriptsDir) {
+    this.scriptsDir = scriptsDir.toAbsolutePath().normalize();
+  }
+
+  /**
+   * @param inputs values for the script, each also exported as {@code RAIN_INPUT_<NAME>}
+   * @param inputJson the same inputs as a JSON document, written to a file for scripts that prefer it
+   */
+  public StepResult run(String component, String version, LifecycleStep step, Map<String, String> inputs,
+      String inputJson, Duration timeout) throws IOException, InterruptedException {
+    if (!SAFE.matcher(component).matches() || !SAFE.matcher(version).matches() || version.contains("..")
+        || component.contains("..")) {
+      throw new IllegalArgumentException("unsafe component or version: " + component + " " + version);
+    }
+    for (String name : inputs.keySet()) {
+      if (!INPUT_NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException("input name not usable as an environment variable: " + name);
+      }
+    }
+    Path script = scriptsDir.resolve(component).resolve(version).resolve(step.scriptName()).normalize();
+    if (!script.startsWith(scriptsDir) || !Files.isRegularFile(script)) {
+      return StepResult.nothingToDo();
+    }
+    Path inputFile = Files.createTempFile("rain-input-", ".json");
+    try {
+      Files.writeString(inputFile, inputJson == null ? "{}" : inputJson);
+      ProcessBuilder builder = new ProcessBuilder("bash", script.toString())
+          .directory(script.getParent().toFile())
+          .redirectErrorStream(true);
+      Map<String, String> env = builder.environment();
+      env.put("RAIN_COMPONENT", component);
+      env.put("RAIN_VERSION", version);
+      env.put("RAIN_STEP", step.name().toLowerCase(Locale.ROOT));
+      env.put("RAIN_INPUT_FILE", inputFile.toString());
+      inputs.forEach((name, value) -> env.put("RAIN_INPUT_" + name.toUpperCase(Locale.ROOT), value));
+      return execute(builder, timeout);
+    } finally {
+      Files.deleteIfExists(inputFile);
+    }
+  }
+
+  private static StepResult execute(ProcessBuilder builder, Duration timeout) throws IOException, InterruptedException {
+    Process process = builder.start();
+    process.getOutputStream().close();
+    Deque<String> lastLines = new ArrayDeque<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader output = new BufferedReader(
+          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line = output.readLine(); line != null; line = output.readLine()) {
+          synchronized (lastLines) {
+            lastLines.addLast(line);
+            if (lastLines.size() > KEPT_LINES) {
+              lastLines.removeFirst();
+            }
+          }
+        }
+      } catch (IOException closed) {
+        // the process went away
+      }
+    }, "script-output");
+    reader.setDaemon(true);
+    reader.start();
+    boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (!finished) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+      process.waitFor(5, TimeUnit.SECONDS);
+    }
+    reader.join(2_000);
+    List<String> kept;
+    synchronized (lastLines) {
+      kept = List.copyOf(lastLines);
+    }
+    if (!finished) {
+      return new StepResult(false, -1, kept, true, true);
+    }
+    int exit = process.exitValue();
+    return new StepResult(exit == 0, exit, kept, true, false);
+  }
+}
