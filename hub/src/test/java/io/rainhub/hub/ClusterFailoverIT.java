@@ -31,8 +31,7 @@ class ClusterFailoverIT {
   @Test
   void killingTheHubThatRunsTheHypervisorLosesNothing() throws Exception {
     TestDatabase database = TestDatabase.create(SqlDialect.POSTGRESQL);
-    var db = database.config();
-    String uri = "postgresql://" + db.user() + "@" + db.host() + ":" + db.port() + "/" + db.database();
+    String uri = database.uri();
     Path dirA = Files.createDirectories(workDir.resolve("a"));
     Path dirB = Files.createDirectories(workDir.resolve("b"));
     int portA = HubProcess.freePort();

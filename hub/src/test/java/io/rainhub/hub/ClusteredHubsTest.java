@@ -26,8 +26,7 @@ class ClusteredHubsTest {
   @Test
   void twoHubsFormAClusterAndShareTheirSigningKey() throws Exception {
     TestDatabase database = TestDatabase.create(SqlDialect.POSTGRESQL);
-    var db = database.config();
-    String uri = "postgresql://" + db.user() + "@" + db.host() + ":" + db.port() + "/" + db.database();
+    String uri = database.uri();
     Hub a = Hub.start(settings(uri, dataA));
     try {
       Hub b = Hub.start(settings(uri, dataB));
@@ -86,8 +85,7 @@ class ClusteredHubsTest {
   @Test
   void anotherHubTakesOverTheHypervisor() throws Exception {
     TestDatabase database = TestDatabase.create(SqlDialect.POSTGRESQL);
-    var db = database.config();
-    String uri = "postgresql://" + db.user() + "@" + db.host() + ":" + db.port() + "/" + db.database();
+    String uri = database.uri();
     Hub a = Hub.start(settings(uri, dataA));
     Hub b = Hub.start(settings(uri, dataB));
     try {

@@ -82,8 +82,7 @@ class HubJarIT {
     database.execute("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script,"
         + " checksum, installed_by, execution_time, success) VALUES (99, '999', 'from the future', 'SQL',"
         + " 'V999__from_the_future.sql', 0, 'test', 0, TRUE)");
-    var db = database.config();
-    String uri = "postgresql://" + db.user() + "@" + db.host() + ":" + db.port() + "/" + db.database();
+    String uri = database.uri();
     try (HubProcess hub = HubProcess.start(workDir, Map.of(), "serve", "--db", uri, "--port", "0")) {
       assertThat(hub.awaitExit(START)).isEqualTo(1);
       assertThat(hub.output()).contains("version 999").contains("newer than this hub");

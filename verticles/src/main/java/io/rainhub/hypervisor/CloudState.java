@@ -69,9 +69,6 @@ public final class CloudState {
     return reserved.getOrDefault(mothershipId, Capacity.ZERO);
   }
 
-  public Capacity freeOn(Mothership mothership) {
-    return mothership.capacity().minus(reservedOn(mothership.id()));
-  }
 
   public Set<String> instanceIdsOn(String mothershipId) {
     return instancesByMothership.getOrDefault(mothershipId, Set.of());

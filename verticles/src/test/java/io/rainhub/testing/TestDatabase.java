@@ -45,6 +45,13 @@ public final class TestDatabase {
     return config;
   }
 
+  /** The {@code --db} value a hub needs to use this (PostgreSQL) database. */
+  public String uri() {
+    String credentials = config.password() == null || config.password().isEmpty()
+        ? config.user() : config.user() + ":" + config.password();
+    return "postgresql://" + credentials + "@" + config.host() + ":" + config.port() + "/" + config.database();
+  }
+
   /** A temporary directory for this test's data (admin password file, H2 file). */
   public Path dataDir() {
     return dataDir;
