@@ -124,6 +124,12 @@ public final class HubConfigLoader {
       throw new ConfigException("--jwt-secret: at least 32 characters are needed for HS256 (got "
           + jwtSecret.length() + ")");
     }
+    int heartbeatIntervalMs = intIn(values, HubOption.HEARTBEAT_INTERVAL, 100, 60_000);
+    int agentTtlMs = intIn(values, HubOption.AGENT_TTL, 200, 600_000);
+    if (agentTtlMs < 2 * heartbeatIntervalMs) {
+      throw new ConfigException(HubOption.AGENT_TTL.flag() + ": " + agentTtlMs + " ms is shorter than two heartbeat"
+          + " intervals (" + 2 * heartbeatIntervalMs + " ms); a node would be LOST before it could be SUSPECT");
+    }
     return new HubSettings(
         values.get(HubOption.HOST),
         intIn(values, HubOption.PORT, 0, 65535),
@@ -141,6 +147,10 @@ public final class HubConfigLoader {
         intIn(values, HubOption.TOKEN_TTL, 60, 30 * 24 * 3600),
         oneOf(values, HubOption.PLACEMENT_STRATEGY, "spread", "binpack"),
         intIn(values, HubOption.EVENT_RETENTION, 1, 24 * 3650),
+        heartbeatIntervalMs,
+        agentTtlMs,
+        oneOf(values, HubOption.LOST_POLICY, "reschedule", "release"),
+        intIn(values, HubOption.COMMAND_EXPIRY, 1, 30 * 24 * 3600),
         jwtSecret,
         values.get(HubOption.ADMIN_PASSWORD));
   }

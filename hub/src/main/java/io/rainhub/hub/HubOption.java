@@ -26,6 +26,12 @@ public enum HubOption {
       "How instances are placed: spread (least utilised mothership) or binpack (most utilised that fits)"),
   EVENT_RETENTION("event-retention-hours", "168",
       "Events older than this are pruned; clients resuming from before them get 410 and re-list"),
+  HEARTBEAT_INTERVAL("heartbeat-interval-ms", "1000", "How often agents send a heartbeat; two missed make a node SUSPECT"),
+  AGENT_TTL("agent-ttl-ms", "3000", "A node whose agent is silent this long is LOST (at least two heartbeat intervals)"),
+  LOST_POLICY("lost-policy", "reschedule",
+      "What happens to the instances of a LOST mothership: reschedule (place them elsewhere) or release"),
+  COMMAND_EXPIRY("command-expiry-seconds", "3600",
+      "A command its node has not finished by then fails with a command.expired event"),
   JWT_SECRET("jwt-secret", null, "HS256 signing secret, 32+ characters; default: generated once and shared through the database"),
   ADMIN_PASSWORD("admin-password", null, "Password of the 'admin' user created on first start; default: generated");
 

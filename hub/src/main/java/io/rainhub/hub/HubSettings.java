@@ -22,6 +22,10 @@ public record HubSettings(
     int tokenTtlSeconds,
     String placementStrategy,
     int eventRetentionHours,
+    int heartbeatIntervalMs,
+    int agentTtlMs,
+    String lostPolicy,
+    int commandExpirySeconds,
     String jwtSecret,
     String adminPassword) {
 
@@ -44,7 +48,9 @@ public record HubSettings(
       auth.put("adminPassword", adminPassword);
     }
     return new JsonObject()
-        .put("hypervisor", new JsonObject().put("placementStrategy", placementStrategy))
+        .put("hypervisor", new JsonObject().put("placementStrategy", placementStrategy)
+            .put("heartbeatIntervalMs", heartbeatIntervalMs).put("agentTtlMs", agentTtlMs)
+            .put("lostPolicy", lostPolicy).put("commandExpirySeconds", commandExpirySeconds))
         .put("events", new JsonObject().put("retentionHours", eventRetentionHours))
         .put("database", database.toJson())
         .put("dataDir", dataDir.toAbsolutePath().normalize().toString())

@@ -95,6 +95,15 @@ public class HttpApiVerticle extends VerticleBase {
     router.get("/").handler(ctx -> ctx.redirect("/ui/"));
     router.get("/ui/*").handler(StaticHandler.create("webroot"));
 
+    // Agents: their own token (role agent), checked against revocation at every connect.
+    AgentGateway agents = new AgentGateway(vertx, jwt, metrics);
+    router.route("/agents/*").handler(agents::authenticate);
+    router.get("/agents/ws").handler(agents::webSocket);
+    router.post("/agents/http/hello").consumes(JSON).handler(agents::httpHello);
+    router.post("/agents/http/heartbeat").consumes(JSON).handler(agents::httpHeartbeat);
+    router.post("/agents/http/frames").consumes(JSON).handler(agents::httpFrames);
+    router.get("/agents/http/commands").handler(agents::httpCommands);
+
     // Everything else needs a token: the versioned API and the RAIN cloud API.
     // Agent tokens (role agent only) open the agent gateway, not this API.
     var people = Roles.requireAny(Roles.ADMIN, Roles.USER);
@@ -141,6 +150,12 @@ public class HttpApiVerticle extends VerticleBase {
     router.get("/v1.0/route").handler(cloud::route);
     router.get("/v1.0/map").handler(cloud::map);
 
+    AgentApiHandlers agentApi = new AgentApiHandlers(vertx, store);
+    router.get("/v1.0/agents").handler(agentApi::listAgents);
+    router.post("/v1.0/nodes/:nodeId/commands").consumes(JSON).handler(agentApi::sendCommand);
+    router.get("/v1.0/nodes/:nodeId/commands").handler(agentApi::nodeCommands);
+    router.get("/v1.0/commands/:commandId").handler(agentApi::command);
+
     EventStreams events = new EventStreams(vertx, store);
     router.get("/v1.0/events").handler(events::list);
     router.get("/v1.0/events/stream").handler(events::serverSentEvents);
@@ -179,7 +194,10 @@ public class HttpApiVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(conf.getString("host", "0.0.0.0"))
         .setPort(conf.getInteger("port", 8080))
-        .setCompressionSupported(true);
+        .setCompressionSupported(true)
+        // Agent frames are at most 1 MiB; a bigger message closes its socket (1009), nothing else.
+        .setMaxWebSocketMessageSize(AgentFrames.MAX_FRAME_BYTES)
+        .setMaxWebSocketFrameSize(AgentFrames.MAX_FRAME_BYTES);
     JsonObject tls = conf.getJsonObject("tls");
     if (tls != null) {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()

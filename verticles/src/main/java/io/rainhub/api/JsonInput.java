@@ -23,6 +23,11 @@ public final class JsonInput {
     this.body = body;
   }
 
+  /** Checks for an object that arrived some other way (an agent's frame body). */
+  public static JsonInput of(JsonObject object) {
+    return new JsonInput(object);
+  }
+
   /** The request body as a JSON object, or a 400 problem when it is missing, malformed or not an object. */
   public static JsonInput of(RoutingContext ctx) {
     return of(ctx, false);

@@ -21,6 +21,11 @@ public final class Addresses {
   /** {id} → the record, now revoked (revoking twice changes nothing); fails 404 when unknown. */
   public static final String IDENTITY_AGENT_TOKEN_REVOKE = "identity.agenttoken.revoke";
 
+  /** {id} → {valid}: false when no such agent token was issued or it was revoked. */
+  public static final String IDENTITY_AGENT_TOKEN_CHECK = "identity.agenttoken.check";
+  /** Published with {id} when an agent token is revoked: gateways close the sessions it opened. */
+  public static final String AGENT_TOKEN_REVOKED = "identity.agenttoken.revoked";
+
   /**
    * The hypervisor answers one address per operation of the cloud API; requests and replies are the
    * JSON bodies of the HTTP API (see openapi/rainhub.yaml). Ids travel as {@code id}, {@code version},
@@ -52,6 +57,30 @@ public final class Addresses {
   public static final String HV_INSTANCE_STOP = "hypervisor.instance.stop";
   public static final String HV_ROUTE = "hypervisor.route";
   public static final String HV_MAP = "hypervisor.map";
+
+  /**
+   * Agents (see docs/agent-protocol.md). The gateway speaks to the hypervisor on these; bodies carry
+   * {@code nodeId} once the node is known.
+   * HELLO: a validated hello body → {nodeId, kind, state, heartbeatIntervalMs, ttlMs}.
+   */
+  public static final String HV_AGENT_HELLO = "hypervisor.agent.hello";
+  /** {nodeId, metrics, instances} → {} once the maps hold it; fails 404 for an unknown node. */
+  public static final String HV_AGENT_HEARTBEAT = "hypervisor.agent.heartbeat";
+  /** {nodeId} → {commands: [command frames]}: everything of the node's outbox without a result. */
+  public static final String HV_AGENT_PENDING = "hypervisor.agent.pending";
+  /** {nodeId, commandId, status, exitCode?, output?, data?} → {} once the result is stored. */
+  public static final String HV_AGENT_RESULT = "hypervisor.agent.result";
+  /** {nodeId, event} → {} once the event is stored. */
+  public static final String HV_AGENT_EVENT = "hypervisor.agent.event";
+  /** {} → {items: [agent node with liveness, metrics and pending command count]} */
+  public static final String HV_AGENT_LIST = "hypervisor.agent.list";
+  /** {nodeId, commandId, action, args} → the stored command; fails 404 for an unknown node. */
+  public static final String HV_COMMAND_SEND = "hypervisor.command.send";
+
+  /** Prefix + nodeId: command frames for the node, published by the hypervisor after commit. */
+  public static final String AGENT_NODE_PREFIX = "agents.node.";
+  /** Prefix + commandId: the finished command, published by the hypervisor after commit. */
+  public static final String COMMAND_DONE_PREFIX = "agents.command.done.";
 
   /**
    * Published on each hub's local bus by the events verticle: a JSON array of events just

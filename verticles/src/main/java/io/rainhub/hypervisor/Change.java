@@ -16,6 +16,8 @@ final class Change {
 
   private final List<Statement> statements = new ArrayList<>();
   private final List<EventLog.Draft> events = new ArrayList<>();
+  private final List<AgentCommand> toDeliver = new ArrayList<>();
+  private final List<AgentCommand> finished = new ArrayList<>();
 
   /** {@code params} alternate names and values; values may be null. */
   Change sql(NamedSql sql, Object... params) {
@@ -30,6 +32,26 @@ final class Change {
   Change event(String type, String subject, JsonObject payload) {
     events.add(new EventLog.Draft(type, subject, null, payload));
     return this;
+  }
+
+  /** A command to send to its node once this change is committed. */
+  Change deliver(AgentCommand command) {
+    toDeliver.add(command);
+    return this;
+  }
+
+  /** A command whose outcome is announced (to a waiting caller) once this change is committed. */
+  Change finished(AgentCommand command) {
+    finished.add(command);
+    return this;
+  }
+
+  List<AgentCommand> toDeliver() {
+    return toDeliver;
+  }
+
+  List<AgentCommand> finished() {
+    return finished;
   }
 
   List<Statement> statements() {

@@ -25,7 +25,8 @@ final class CloudLoader {
             client.query(CloudSql.ALL_COMPONENTS.toString()).execute(),
             client.query(CloudSql.ALL_INSTANCES.toString()).execute(),
             client.query(CloudSql.ALL_PLACEMENTS.toString()).execute(),
-            client.query(CloudSql.ALL_WIRES.toString()).execute()))
+            client.query(CloudSql.ALL_WIRES.toString()).execute(),
+            client.query(CloudSql.ALL_AGENT_NODES.toString()).execute()))
         .map(all -> {
           CloudState state = new CloudState();
           for (Row row : all.<RowSet<Row>>resultAt(0)) {
@@ -55,6 +56,11 @@ final class CloudLoader {
           }
           for (Row row : all.<RowSet<Row>>resultAt(5)) {
             state.wire(row.getString("rain_server_id"), row.getString("mothership_id"));
+          }
+          for (Row row : all.<RowSet<Row>>resultAt(6)) {
+            state.putAgentNode(new AgentNode(row.getString("node_id"), AgentNode.NodeKind.parse(row.getString("kind")),
+                row.getString("name"), row.getString("address"), row.getString("agent_version"),
+                NodeState.valueOf(row.getString("state")), row.getOffsetDateTime("created_at")));
           }
           return state;
         });

@@ -29,6 +29,31 @@ public final class CloudState {
   private final Map<String, Set<String>> wiresByMothership = new HashMap<>();
   /** Instances as encoded JSON, for the most frequent read; dropped whenever the instance changes. */
   private final Map<String, Buffer> encodedInstances = new HashMap<>();
+  /** Nodes whose agent has said hello, by node id. */
+  private final Map<String, AgentNode> agentNodes = new LinkedHashMap<>();
+
+  // --- agents
+
+  public Collection<AgentNode> agentNodes() {
+    return agentNodes.values();
+  }
+
+  public AgentNode agentNode(String nodeId) {
+    return agentNodes.get(nodeId);
+  }
+
+  public void putAgentNode(AgentNode node) {
+    agentNodes.put(node.nodeId(), node);
+  }
+
+  /** True when there was one to remove. */
+  public boolean removeAgentNode(String nodeId) {
+    return agentNodes.remove(nodeId) != null;
+  }
+
+  public boolean agentManaged(String nodeId) {
+    return agentNodes.containsKey(nodeId);
+  }
 
   // --- rain servers
 

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 public class HypervisorVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(HypervisorVerticle.class);
-  private static final long EXPIRY_SCAN_MILLIS = 200;
+  private static final long SCAN_MILLIS = 100;
   static final String LEADER_LOCK = "rainhub.hypervisor.leader";
 
   private Store store;
@@ -51,6 +51,17 @@ public class HypervisorVerticle extends VerticleBase {
   private boolean stopped;
   /** Held while this hub is the cluster's hypervisor (clustered mode only). */
   private Lock leadership;
+  private Outbox outbox;
+  private long heartbeatIntervalMs;
+  private long agentTtlMs;
+  private long commandExpiryMillis;
+  private boolean rescheduleLost;
+  /** Last heartbeat (epoch millis) of each agent-managed node not LOST; memory only, like TTL deadlines. */
+  private final Map<String, Long> lastHeartbeat = new HashMap<>();
+  /** The latest metrics each agent reported: hot state, never stored. */
+  private final Map<String, JsonObject> reportedMetrics = new HashMap<>();
+  /** Pending stop commands of each STOPPING instance: it is removed when the last one finishes. */
+  private final Map<String, Set<String>> stopsInFlight = new HashMap<>();
 
   @Override
   public Future<?> start() {
@@ -60,6 +71,10 @@ public class HypervisorVerticle extends VerticleBase {
     sessions = new StickySessions(conf.getInteger("maxSessions", 1_000_000),
         conf.getLong("sessionIdleMillis", 30 * 60_000L));
     commits = new GroupCommit(store, conf.getInteger("maxBatch", 256), this::reloadAfterFailedWrite);
+    heartbeatIntervalMs = conf.getLong("heartbeatIntervalMs", 1_000L);
+    agentTtlMs = conf.getLong("agentTtlMs", 3_000L);
+    commandExpiryMillis = conf.getLong("commandExpirySeconds", 3_600L) * 1000;
+    rescheduleLost = !"release".equals(conf.getString("lostPolicy", "reschedule"));
     if (!vertx.isClustered()) {
       return lead();
     }
@@ -98,9 +113,9 @@ public class HypervisorVerticle extends VerticleBase {
 
   /** Loads the maps from the store and starts answering: the store is the truth at every takeover. */
   private Future<Void> lead() {
-    return CloudLoader.load(store.pool()).compose(loaded -> {
+    return loadAll().compose(loaded -> {
       adopt(loaded);
-      vertx.setPeriodic(EXPIRY_SCAN_MILLIS, tick -> expireOverdue());
+      vertx.setPeriodic(SCAN_MILLIS, tick -> scan());
       List<Future<Void>> registered = new ArrayList<>();
       operations().forEach((address, operation) -> registered.add(vertx.eventBus()
           .<JsonObject>consumer(address, message -> answer(message, operation)).completion()));
@@ -147,6 +162,14 @@ public class HypervisorVerticle extends VerticleBase {
     ops.put(HV_INSTANCE_STOP, this::stopInstance);
     ops.put(HV_ROUTE, this::route);
     ops.put(HV_MAP, body -> Future.succeededFuture(InfrastructureMap.of(state)));
+    ops.put(HV_AGENT_HELLO, this::hello);
+    ops.put(HV_AGENT_HEARTBEAT, this::agentHeartbeat);
+    ops.put(HV_AGENT_PENDING, body -> Future.succeededFuture(new JsonObject().put("commands", new JsonArray(
+        outbox.pendingFor(agentNode(body).nodeId()).stream().map(AgentCommand::frame).toList()))));
+    ops.put(HV_AGENT_RESULT, this::commandResult);
+    ops.put(HV_AGENT_EVENT, this::agentEvent);
+    ops.put(HV_AGENT_LIST, body -> list(state.agentNodes().stream().map(this::agentSummary).toList()));
+    ops.put(HV_COMMAND_SEND, this::sendCommand);
     return ops;
   }
 
@@ -172,9 +195,10 @@ public class HypervisorVerticle extends VerticleBase {
   private Future<JsonObject> resetServer(JsonObject body) {
     RainServer server = server(body);
     Change change = new Change();
-    for (String mothershipId : state.wiresOf(server.id())) {
-      unwire(server.id(), mothershipId, change);
+    for (String mothershipId : List.copyOf(state.wiresOf(server.id()))) {
+      dropWire(server.id(), mothershipId, change);
     }
+    command(server.id(), "reset", new JsonObject(), change);
     change.event("rainserver.reset", subject(server), server.toJson());
     startTtl(server.id(), server.ttlSeconds());
     return commit(change, () -> withExpiry(server.toJson(), server.id()));
@@ -183,11 +207,15 @@ public class HypervisorVerticle extends VerticleBase {
   private Future<JsonObject> unregisterServer(JsonObject body) {
     RainServer server = server(body);
     Change change = new Change();
-    for (String mothershipId : state.wiresOf(server.id())) {
+    for (String mothershipId : List.copyOf(state.wiresOf(server.id()))) {
       unwire(server.id(), mothershipId, change);
     }
     state.removeServer(server.id());
     deadlines.remove(server.id());
+    lastHeartbeat.remove(server.id());
+    if (state.removeAgentNode(server.id())) {
+      change.sql(CloudSql.DELETE_AGENT_NODE, "nodeId", server.id());
+    }
     change.sql(CloudSql.DELETE_SERVER, "id", server.id())
         .event("rainserver.unregistered", subject(server), new JsonObject().put("id", server.id()));
     return commit(change, () -> new JsonObject().put("id", server.id()).put("state", "UNREGISTERED"));
@@ -243,8 +271,9 @@ public class HypervisorVerticle extends VerticleBase {
     return withExpiry(mothership.toJson(), mothership.id())
         .put("reserved", reserved.toJson())
         .put("free", mothership.capacity().minus(reserved).toJson())
-        // Agents report real usage (the agents issue); until one does, there is none to show.
-        .put("reportedUsage", null)
+        // What the node's agent last reported; null while no agent reports for it.
+        .put("reportedUsage", reportedMetrics.get(mothership.id()))
+        .put("agentManaged", state.agentManaged(mothership.id()))
         .put("instanceCount", state.instanceIdsOn(mothership.id()).size());
   }
 
@@ -325,6 +354,7 @@ public class HypervisorVerticle extends VerticleBase {
         "version", component.version(), "state", instance.state().name(), "generation", 0, "createdAt", now);
     placements.forEach(p -> insertPlacement(instance, p, change));
     change.event("instance.placed", "instance/" + instance.id(), instance.toJson());
+    placements.forEach(p -> startOn(instance, p, change));
     wireServersFor(component, outcome.chosen(), change);
     return commit(change, () -> instance.toJson().put("mothershipId", placements.get(0).mothershipId()));
   }
@@ -334,7 +364,9 @@ public class HypervisorVerticle extends VerticleBase {
     Change change = new Change();
     List<Instance> refreshed = new ArrayList<>();
     for (Instance instance : state.instancesOf(component)) {
-      refreshed.add(refresh(instance, change));
+      if (instance.state() != InstanceState.STOPPING) {
+        refreshed.add(refresh(instance, change));
+      }
     }
     change.event("webcomponent.refreshed", "webcomponent/" + component.key(),
         new JsonObject().put("instances", refreshed.size()));
@@ -347,7 +379,9 @@ public class HypervisorVerticle extends VerticleBase {
     Change change = new Change();
     List<Instance> instances = state.instancesOf(component);
     for (Instance instance : instances) {
-      stop(instance, change);
+      if (instance.state() != InstanceState.STOPPING) {
+        stop(instance, change);
+      }
     }
     state.removeComponent(component);
     change.sql(CloudSql.DELETE_COMPONENT, "id", component.id(), "version", component.version())
@@ -361,7 +395,7 @@ public class HypervisorVerticle extends VerticleBase {
   // --- instances
 
   private Future<JsonObject> clusterInstance(JsonObject body) {
-    Instance instance = instance(body);
+    Instance instance = running(instance(body));
     WebComponent component = state.component(instance.componentId(), instance.version());
     Set<String> current = new LinkedHashSet<>();
     instance.placements().forEach(p -> current.add(p.mothershipId()));
@@ -395,21 +429,41 @@ public class HypervisorVerticle extends VerticleBase {
       change.sql(CloudSql.INSTANCE_STATE, "id", clustered.id(), "state", clustered.state().name());
     }
     change.event("instance.clustered", "instance/" + clustered.id(), clustered.toJson());
+    startOn(clustered, replica, change);
     wireServersFor(component, List.of(replica.mothershipId()), change);
     return commit(change, () -> clustered.toJson().put("mothershipId", replica.mothershipId()));
   }
 
   private Future<JsonObject> refreshInstance(JsonObject body) {
     Change change = new Change();
-    Instance refreshed = refresh(instance(body), change);
+    Instance refreshed = refresh(running(instance(body)), change);
     return commit(change, refreshed::toJson);
   }
 
   private Future<JsonObject> stopInstance(JsonObject body) {
     Instance instance = instance(body);
+    if (instance.state() == InstanceState.STOPPING) {
+      return Future.succeededFuture(instance.toJson());
+    }
     Change change = new Change();
-    stop(instance, change);
-    return commit(change, () -> instance.withState(InstanceState.STOPPED).toJson());
+    Instance stopped = stop(instance, change);
+    return commit(change, stopped::toJson);
+  }
+
+  /** Instances being stopped take no more changes. */
+  private static Instance running(Instance instance) {
+    if (instance.state() == InstanceState.STOPPING) {
+      throw BusFailure.of(409, "Instance " + instance.id() + " is stopping.", null);
+    }
+    return instance;
+  }
+
+  /** Tells the agent of the placement's mothership (if it has one) to start the instance. */
+  private void startOn(Instance instance, Instance.Placement placement, Change change) {
+    command(placement.mothershipId(), "instantiate", new JsonObject().put("instanceId", instance.id())
+        .put("componentId", instance.componentId()).put("version", instance.version())
+        .put("role", placement.role().name().toLowerCase()).put("generation", instance.generation())
+        .put("resources", placement.reserved().toJson()), change);
   }
 
   private Instance refresh(Instance instance, Change change) {
@@ -417,11 +471,45 @@ public class HypervisorVerticle extends VerticleBase {
     state.putInstance(refreshed);
     change.sql(CloudSql.INSTANCE_GENERATION, "id", refreshed.id(), "generation", refreshed.generation())
         .event("instance.refreshed", "instance/" + refreshed.id(), refreshed.toJson());
+    for (Instance.Placement placement : refreshed.placements()) {
+      command(placement.mothershipId(), "refresh", instanceArgs(refreshed).put("generation", refreshed.generation()),
+          change);
+    }
     return refreshed;
   }
 
+  /**
+   * Stops the instance. Placements on motherships whose agents can hear it are told to stop, and the
+   * instance holds its capacity (STOPPING) until they confirm; without any, it is removed at once.
+   */
+  private Instance stop(Instance instance, Change change) {
+    Set<String> stops = new LinkedHashSet<>();
+    for (Instance.Placement placement : instance.placements()) {
+      AgentCommand sent = command(placement.mothershipId(), "stop", instanceArgs(instance), change);
+      if (sent != null) {
+        stops.add(sent.id());
+      }
+    }
+    if (stops.isEmpty()) {
+      remove(instance, change);
+      return instance.withState(InstanceState.STOPPED);
+    }
+    Instance stopping = instance.withState(InstanceState.STOPPING);
+    state.putInstance(stopping);
+    stopsInFlight.put(instance.id(), stops);
+    change.sql(CloudSql.INSTANCE_STATE, "id", instance.id(), "state", stopping.state().name())
+        .event("instance.stopping", "instance/" + instance.id(), stopping.toJson());
+    return stopping;
+  }
+
+  private static JsonObject instanceArgs(Instance instance) {
+    return new JsonObject().put("instanceId", instance.id()).put("componentId", instance.componentId())
+        .put("version", instance.version());
+  }
+
   /** Removes the instance, releases what it reserved and drops wiring nothing needs any more. */
-  private void stop(Instance instance, Change change) {
+  private void remove(Instance instance, Change change) {
+    stopsInFlight.remove(instance.id());
     state.removeInstance(instance.id());
     change.sql(CloudSql.DELETE_PLACEMENTS_OF_INSTANCE, "instanceId", instance.id())
         .sql(CloudSql.DELETE_INSTANCE, "id", instance.id())
@@ -497,9 +585,23 @@ public class HypervisorVerticle extends VerticleBase {
     change.sql(CloudSql.INSERT_WIRE, "serverId", serverId, "mothershipId", mothershipId)
         .event("wiring.added", "rainserver/" + serverId,
             new JsonObject().put("rainServerId", serverId).put("mothershipId", mothershipId));
+    command(serverId, "connect", wireArgs(mothershipId), change);
   }
 
+  /** Drops the wire and tells the rain server's agent to disconnect. */
   private void unwire(String serverId, String mothershipId, Change change) {
+    dropWire(serverId, mothershipId, change);
+    command(serverId, "disconnect", wireArgs(mothershipId), change);
+  }
+
+  private JsonObject wireArgs(String mothershipId) {
+    Mothership mothership = state.mothership(mothershipId);
+    return new JsonObject().put("mothershipId", mothershipId)
+        .put("address", mothership == null ? null : mothership.address());
+  }
+
+  /** Drops the wire without telling the server: it was reset, or cannot be reached. */
+  private void dropWire(String serverId, String mothershipId, Change change) {
     state.unwire(serverId, mothershipId);
     change.sql(CloudSql.DELETE_WIRE, "serverId", serverId, "mothershipId", mothershipId)
         .event("wiring.removed", "rainserver/" + serverId,
@@ -562,35 +664,60 @@ public class HypervisorVerticle extends VerticleBase {
         : OffsetDateTime.ofInstant(java.time.Instant.ofEpochMilli(deadline), ZoneOffset.UTC).toString());
   }
 
-  private void expireOverdue() {
-    if (reloading || deadlines.isEmpty()) {
+  /** Runs every {@value #SCAN_MILLIS} ms: REST TTL expiry, agent liveness, command expiry. */
+  private void scan() {
+    if (reloading) {
       return;
     }
     long nowMillis = System.currentTimeMillis();
+    expireOverdue(nowMillis);
+    watchHeartbeats(nowMillis);
+    expireCommands();
+  }
+
+  private void expireOverdue(long nowMillis) {
+    if (deadlines.isEmpty()) {
+      return;
+    }
     List<String> overdue = deadlines.entrySet().stream().filter(e -> e.getValue() <= nowMillis)
         .map(Map.Entry::getKey).toList();
     for (String nodeId : overdue) {
       deadlines.remove(nodeId);
       Change change = new Change();
       if (state.mothership(nodeId) != null) {
-        expireMothership(state.mothership(nodeId), change);
+        releaseMothership(state.mothership(nodeId), NodeState.EXPIRED, false, change);
       } else if (state.server(nodeId) != null) {
-        expireServer(state.server(nodeId), change);
+        releaseServer(state.server(nodeId), NodeState.EXPIRED, change);
       }
       commit(change, JsonObject::new).onFailure(failure -> LOG.warn("Could not store expiry of {}", nodeId, failure));
     }
   }
 
-  /** Releases the mothership's capacity: its placements go, instances left with none are UNPLACED. */
-  private void expireMothership(Mothership mothership, Change change) {
-    Mothership expired = mothership.withState(NodeState.EXPIRED);
-    state.putMothership(expired);
+  /**
+   * Releases the mothership's capacity: its placements go; a lost primary is replaced by its first
+   * replica; with {@code reschedule}, each lost placement is placed again elsewhere if there is room,
+   * else an instance left with no placement is UNPLACED.
+   */
+  private void releaseMothership(Mothership mothership, NodeState newState, boolean reschedule, Change change) {
+    state.putMothership(mothership.withState(newState));
     JsonArray affected = new JsonArray();
     for (String instanceId : List.copyOf(state.instanceIdsOn(mothership.id()))) {
       Instance instance = state.instance(instanceId);
       List<Instance.Placement> remaining = new ArrayList<>(instance.placements().stream()
           .filter(p -> !p.mothershipId().equals(mothership.id())).toList());
       change.sql(CloudSql.DELETE_PLACEMENT, "instanceId", instanceId, "mothershipId", mothership.id());
+      affected.add(instanceId);
+      if (instance.state() == InstanceState.STOPPING) {
+        // A lost node stops nothing: stop waiting for it.
+        Instance stopping = instance.withPlacements(remaining);
+        state.putInstance(stopping);
+        Set<String> stops = stopsInFlight.getOrDefault(instanceId, new LinkedHashSet<>());
+        stops.removeIf(id -> outbox.pending(id) == null || outbox.pending(id).nodeId().equals(mothership.id()));
+        if (remaining.isEmpty() || stops.isEmpty()) {
+          remove(stopping, change);
+        }
+        continue;
+      }
       if (!remaining.isEmpty() && remaining.stream().noneMatch(p -> p.role() == Instance.Role.PRIMARY)) {
         // The primary went away: its first replica takes over.
         Instance.Placement promoted = remaining.get(0);
@@ -598,37 +725,415 @@ public class HypervisorVerticle extends VerticleBase {
         change.sql(CloudSql.PLACEMENT_ROLE, "instanceId", instanceId, "mothershipId", promoted.mothershipId(),
             "role", Instance.Role.PRIMARY.name());
       }
-      Instance updated = instance.withPlacements(remaining)
-          .withState(remaining.isEmpty() ? InstanceState.UNPLACED : instance.state());
+      Instance updated = instance.withPlacements(remaining);
+      if (reschedule) {
+        updated = reschedule(updated, mothership.id(), change);
+      }
+      if (updated.placements().isEmpty()) {
+        updated = updated.withState(InstanceState.UNPLACED);
+      }
       state.putInstance(updated);
       if (updated.state() != instance.state()) {
-        change.sql(CloudSql.INSTANCE_STATE, "id", instanceId, "state", updated.state().name())
-            .event("instance.unplaced", "instance/" + instanceId, updated.toJson());
+        change.sql(CloudSql.INSTANCE_STATE, "id", instanceId, "state", updated.state().name());
+        if (updated.state() == InstanceState.UNPLACED) {
+          change.event("instance.unplaced", "instance/" + instanceId, updated.toJson());
+        }
       }
-      affected.add(instanceId);
     }
-    for (String serverId : state.serversWiredTo(mothership.id())) {
+    for (String serverId : List.copyOf(state.serversWiredTo(mothership.id()))) {
       unwire(serverId, mothership.id(), change);
     }
-    change.sql(CloudSql.MOTHERSHIP_STATE, "id", mothership.id(), "state", NodeState.EXPIRED.name())
-        .event("mothership.expired", subject(mothership), new JsonObject().put("id", mothership.id())
-            .put("releasedInstances", affected));
+    change.sql(CloudSql.MOTHERSHIP_STATE, "id", mothership.id(), "state", newState.name())
+        .event(newState == NodeState.EXPIRED ? "mothership.expired" : "node.lost", subject(mothership),
+            new JsonObject().put("id", mothership.id()).put("kind", "mothership").put("releasedInstances", affected));
   }
 
-  private void expireServer(RainServer server, Change change) {
-    state.putServer(server.withState(NodeState.EXPIRED));
-    for (String mothershipId : state.wiresOf(server.id())) {
-      unwire(server.id(), mothershipId, change);
+  /** Places one replacement for a placement lost on {@code lostOn}; the instance unchanged if none fits. */
+  private Instance reschedule(Instance instance, String lostOn, Change change) {
+    WebComponent component = state.component(instance.componentId(), instance.version());
+    if (component == null) {
+      return instance;
     }
-    change.sql(CloudSql.SERVER_STATE, "id", server.id(), "state", NodeState.EXPIRED.name())
-        .event("rainserver.expired", subject(server), new JsonObject().put("id", server.id()));
+    Set<String> excluded = new LinkedHashSet<>();
+    excluded.add(lostOn);
+    instance.placements().forEach(p -> excluded.add(p.mothershipId()));
+    Placer.Outcome outcome = placer.choose(component, 1, excluded);
+    if (!outcome.placed()) {
+      return instance;
+    }
+    boolean primary = instance.placements().isEmpty();
+    Instance.Placement replacement = new Instance.Placement(outcome.chosen().get(0),
+        primary ? Instance.Role.PRIMARY : Instance.Role.REPLICA, component.resources());
+    List<Instance.Placement> placements = new ArrayList<>(instance.placements());
+    placements.add(replacement);
+    // A new primary starts from scratch: PLACED until its agent reports it running.
+    Instance moved = instance.withPlacements(placements).withState(primary ? InstanceState.PLACED : instance.state());
+    state.putInstance(moved);
+    insertPlacement(moved, replacement, change);
+    change.event("instance.rescheduled", "instance/" + moved.id(), moved.toJson().put("from", lostOn)
+        .put("to", replacement.mothershipId()));
+    startOn(moved, replacement, change);
+    wireServersFor(component, List.of(replacement.mothershipId()), change);
+    return moved;
+  }
+
+  private void releaseServer(RainServer server, NodeState newState, Change change) {
+    state.putServer(server.withState(newState));
+    for (String mothershipId : List.copyOf(state.wiresOf(server.id()))) {
+      dropWire(server.id(), mothershipId, change);
+    }
+    change.sql(CloudSql.SERVER_STATE, "id", server.id(), "state", newState.name())
+        .event(newState == NodeState.EXPIRED ? "rainserver.expired" : "node.lost", subject(server),
+            new JsonObject().put("id", server.id()).put("kind", "rainserver"));
+  }
+
+  // --- agents: hello, heartbeats and liveness
+
+  /**
+   * An agent's hello: finds its node (by the id a previous welcome gave, else by kind and name) or
+   * registers one, marks it agent-managed and online. A node that was LOST or EXPIRED returns.
+   */
+  private Future<JsonObject> hello(JsonObject hello) {
+    AgentNode.NodeKind kind = AgentNode.NodeKind.parse(hello.getString("kind"));
+    OffsetDateTime now = now();
+    Change change = new Change();
+    String nodeId = findNode(kind, hello.getString("nodeId"), hello.getString("name"));
+    if (nodeId == null) {
+      nodeId = registerForAgent(kind, hello, now, change);
+    }
+    AgentNode known = state.agentNode(nodeId);
+    AgentNode node = known != null ? known.withAgentVersion(hello.getString("agentVersion"))
+        : new AgentNode(nodeId, kind, hello.getString("name"), hello.getString("address"),
+            hello.getString("agentVersion"), NodeState.AVAILABLE, now);
+    if (known == null) {
+      state.putAgentNode(node);
+      change.sql(CloudSql.INSERT_AGENT_NODE, "nodeId", nodeId, "kind", kind.wireName(), "name", node.name(),
+          "address", node.address(), "agentVersion", node.agentVersion(), "state", NodeState.AVAILABLE.name(),
+          "createdAt", now);
+    } else {
+      state.putAgentNode(node);
+      change.sql(CloudSql.AGENT_NODE_HELLO, "nodeId", nodeId, "agentVersion", node.agentVersion(),
+          "state", node.state().name());
+    }
+    NodeState before = nodeState(nodeId);
+    // The agent's heartbeats now say whether the node lives; a REST TTL no longer applies.
+    deadlines.remove(nodeId);
+    lastHeartbeat.put(nodeId, System.currentTimeMillis());
+    comeOnline(nodeId, before, change);
+    reconcile(nodeId, hello.getJsonArray("instances"), change);
+    String id = nodeId;
+    return commit(change, () -> new JsonObject().put("nodeId", id).put("kind", kind.wireName())
+        .put("state", nodeState(id).name()).put("heartbeatIntervalMs", heartbeatIntervalMs).put("ttlMs", agentTtlMs));
+  }
+
+  private String findNode(AgentNode.NodeKind kind, String nodeId, String name) {
+    if (nodeId != null && kindOf(nodeId) == kind) {
+      return nodeId;
+    }
+    List<String> named = switch (kind) {
+      case MOTHERSHIP -> state.motherships().stream().filter(m -> m.name().equals(name)).map(Mothership::id).toList();
+      case RAINSERVER -> state.servers().stream().filter(s -> s.name().equals(name)).map(RainServer::id).toList();
+      case GENERIC -> state.agentNodes().stream().filter(n -> n.kind() == kind && n.name().equals(name))
+          .map(AgentNode::nodeId).toList();
+    };
+    // Prefer the record an agent already manages over a same-named REST registration.
+    return named.stream().filter(state::agentManaged).findFirst().orElse(named.isEmpty() ? null : named.get(0));
+  }
+
+  private AgentNode.NodeKind kindOf(String nodeId) {
+    if (state.mothership(nodeId) != null) {
+      return AgentNode.NodeKind.MOTHERSHIP;
+    }
+    if (state.server(nodeId) != null) {
+      return AgentNode.NodeKind.RAINSERVER;
+    }
+    AgentNode generic = state.agentNode(nodeId);
+    return generic == null || generic.kind() != AgentNode.NodeKind.GENERIC ? null : generic.kind();
+  }
+
+  /** The same records REST registration makes, so the node appears in /mothership/all or /rainservers/all. */
+  private String registerForAgent(AgentNode.NodeKind kind, JsonObject hello, OffsetDateTime now, Change change) {
+    String id = UUID.randomUUID().toString();
+    JsonObject labels = hello.getJsonObject("labels", new JsonObject());
+    if (kind == AgentNode.NodeKind.MOTHERSHIP) {
+      Mothership mothership = new Mothership(id, hello.getString("name"), hello.getString("address"),
+          Capacity.fromJson(hello.getJsonObject("capacity")), labels, null, null, NodeState.AVAILABLE, false, now);
+      state.putMothership(mothership);
+      Capacity capacity = mothership.capacity();
+      change.sql(CloudSql.INSERT_MOTHERSHIP, "id", id, "name", mothership.name(), "address", mothership.address(),
+              "cpu", capacity.cpu(), "ramMb", capacity.ramMb(), "bandwidthMbps", capacity.bandwidthMbps(),
+              "labels", labels.encode(), "ttlSeconds", null, "state", NodeState.AVAILABLE.name(), "draining", false,
+              "createdAt", now)
+          .event("mothership.registered", subject(mothership), mothership.toJson());
+    } else if (kind == AgentNode.NodeKind.RAINSERVER) {
+      List<UrlPattern> urls = hello.getJsonArray("urls").stream().map(u -> new UrlPattern((String) u)).toList();
+      RainServer server = new RainServer(id, hello.getString("name"), hello.getString("address"), urls, labels,
+          null, null, NodeState.AVAILABLE, now);
+      state.putServer(server);
+      change.sql(CloudSql.INSERT_SERVER, "id", id, "name", server.name(), "address", server.address(),
+              "urls", server.urlsJson().encode(), "labels", labels.encode(), "ttlSeconds", null,
+              "state", NodeState.AVAILABLE.name(), "createdAt", now)
+          .event("rainserver.registered", subject(server), server.toJson());
+    }
+    return id;
+  }
+
+  private Future<JsonObject> agentHeartbeat(JsonObject body) {
+    AgentNode node = agentNode(body);
+    lastHeartbeat.put(node.nodeId(), System.currentTimeMillis());
+    JsonObject metrics = body.getJsonObject("metrics");
+    if (metrics != null) {
+      reportedMetrics.put(node.nodeId(), metrics.put("reportedAt", now().toString()));
+    }
+    Change change = new Change();
+    NodeState before = nodeState(node.nodeId());
+    if (before != NodeState.AVAILABLE) {
+      comeOnline(node.nodeId(), before, change);
+    }
+    reconcile(node.nodeId(), body.getJsonArray("instances"), change);
+    return change.isEmpty() ? Future.succeededFuture(new JsonObject()) : commit(change, JsonObject::new);
+  }
+
+  /**
+   * The node is heard from: SUSPECT becomes AVAILABLE again (node.online); LOST or EXPIRED returns
+   * (node.returned), and a returning rain server is reset and re-wired to what it needs now.
+   */
+  private void comeOnline(String nodeId, NodeState before, Change change) {
+    boolean returned = before == NodeState.LOST || before == NodeState.EXPIRED;
+    setNodeState(nodeId, NodeState.AVAILABLE, change);
+    change.event(returned ? "node.returned" : "node.online", "node/" + nodeId,
+        new JsonObject().put("nodeId", nodeId).put("kind", kindOf(nodeId).wireName()).put("previousState", before.name()));
+    RainServer server = state.server(nodeId);
+    if (returned && server != null) {
+      command(nodeId, "reset", new JsonObject(), change);
+      wireAsNeeded(state.server(nodeId), change);
+    }
+  }
+
+  /**
+   * Instances a mothership reports but the hub has not placed there (moved away while the node was
+   * lost, or stopped meanwhile) get a stop command, once while it is pending.
+   */
+  private void reconcile(String nodeId, JsonArray reported, Change change) {
+    if (reported == null || state.mothership(nodeId) == null) {
+      return;
+    }
+    Set<String> stopping = new java.util.HashSet<>();
+    for (AgentCommand pending : outbox.pendingFor(nodeId)) {
+      if (pending.action().equals("stop")) {
+        stopping.add(pending.args().getString("instanceId"));
+      }
+    }
+    for (Object item : reported) {
+      JsonObject report = (JsonObject) item;
+      String instanceId = report.getString("instanceId");
+      if (InstanceState.STOPPED.name().equals(report.getString("state")) || stopping.contains(instanceId)) {
+        continue;
+      }
+      Instance instance = state.instance(instanceId);
+      boolean placedHere = instance != null && instance.state() != InstanceState.STOPPING
+          && instance.placements().stream().anyMatch(p -> p.mothershipId().equals(nodeId));
+      if (!placedHere) {
+        JsonObject args = instance != null ? instanceArgs(instance) : new JsonObject().put("instanceId", instanceId);
+        command(nodeId, "stop", args.put("reason", "not placed on this node"), change);
+        stopping.add(instanceId);
+      }
+    }
+  }
+
+  /** SUSPECT after two missed heartbeats, LOST after the TTL: each transition stored with its event. */
+  private void watchHeartbeats(long nowMillis) {
+    if (lastHeartbeat.isEmpty()) {
+      return;
+    }
+    List<String> lost = new ArrayList<>();
+    List<String> suspect = new ArrayList<>();
+    for (Map.Entry<String, Long> entry : lastHeartbeat.entrySet()) {
+      long silent = nowMillis - entry.getValue();
+      if (silent >= agentTtlMs) {
+        lost.add(entry.getKey());
+      } else if (silent >= 2 * heartbeatIntervalMs && nodeState(entry.getKey()) == NodeState.AVAILABLE) {
+        suspect.add(entry.getKey());
+      }
+    }
+    if (lost.isEmpty() && suspect.isEmpty()) {
+      return;
+    }
+    Change change = new Change();
+    for (String nodeId : suspect) {
+      setNodeState(nodeId, NodeState.SUSPECT, change);
+      change.event("node.suspect", "node/" + nodeId, new JsonObject().put("nodeId", nodeId)
+          .put("kind", kindOf(nodeId).wireName()).put("silentMillis", nowMillis - lastHeartbeat.get(nodeId)));
+    }
+    for (String nodeId : lost) {
+      lastHeartbeat.remove(nodeId);
+      reportedMetrics.remove(nodeId);
+      loseNode(nodeId, change);
+    }
+    commit(change, JsonObject::new).onFailure(failure -> LOG.warn("Could not store liveness transitions", failure));
+  }
+
+  private void loseNode(String nodeId, Change change) {
+    Mothership mothership = state.mothership(nodeId);
+    RainServer server = state.server(nodeId);
+    if (mothership != null) {
+      releaseMothership(mothership, NodeState.LOST, rescheduleLost, change);
+    } else if (server != null) {
+      releaseServer(server, NodeState.LOST, change);
+    } else {
+      change.event("node.lost", "node/" + nodeId, new JsonObject().put("id", nodeId).put("kind", "generic"));
+    }
+    AgentNode node = state.agentNode(nodeId);
+    state.putAgentNode(node.withState(NodeState.LOST));
+    change.sql(CloudSql.AGENT_NODE_STATE, "nodeId", nodeId, "state", NodeState.LOST.name());
+  }
+
+  /** The node's state: on its mothership or rain server record, else (generic) on its agent record. */
+  private NodeState nodeState(String nodeId) {
+    Mothership mothership = state.mothership(nodeId);
+    if (mothership != null) {
+      return mothership.state();
+    }
+    RainServer server = state.server(nodeId);
+    if (server != null) {
+      return server.state();
+    }
+    return state.agentNode(nodeId).state();
+  }
+
+  private void setNodeState(String nodeId, NodeState newState, Change change) {
+    Mothership mothership = state.mothership(nodeId);
+    RainServer server = state.server(nodeId);
+    if (mothership != null) {
+      state.putMothership(mothership.withState(newState));
+      change.sql(CloudSql.MOTHERSHIP_STATE, "id", nodeId, "state", newState.name());
+    } else if (server != null) {
+      state.putServer(server.withState(newState));
+      change.sql(CloudSql.SERVER_STATE, "id", nodeId, "state", newState.name());
+    }
+    AgentNode node = state.agentNode(nodeId);
+    if (node != null) {
+      state.putAgentNode(node.withState(newState));
+      change.sql(CloudSql.AGENT_NODE_STATE, "nodeId", nodeId, "state", newState.name());
+    }
+  }
+
+  private JsonObject agentSummary(AgentNode node) {
+    Long last = lastHeartbeat.get(node.nodeId());
+    return node.toJson().put("state", nodeState(node.nodeId()).name())
+        .put("lastHeartbeatAt", last == null ? null
+            : OffsetDateTime.ofInstant(java.time.Instant.ofEpochMilli(last), ZoneOffset.UTC).toString())
+        .put("metrics", reportedMetrics.get(node.nodeId()))
+        .put("pendingCommands", outbox.pendingCount(node.nodeId()));
+  }
+
+  // --- agents: commands
+
+  /**
+   * Queues a command for the node's agent, stored with {@code change} and sent after it commits.
+   * Nodes without an agent (REST only) and nodes that are gone get none: null.
+   */
+  private AgentCommand command(String nodeId, String action, JsonObject args, Change change) {
+    AgentNode node = state.agentNode(nodeId);
+    if (node == null) {
+      return null;
+    }
+    NodeState nodeState = nodeState(nodeId);
+    if (nodeState == NodeState.LOST || nodeState == NodeState.EXPIRED) {
+      return null;
+    }
+    return outbox.enqueue(nodeId, action, args, now(), change);
+  }
+
+  /** A command asked for over the API (request-reply): queued even while the node is offline. */
+  private Future<JsonObject> sendCommand(JsonObject body) {
+    AgentNode node = agentNode(body);
+    Change change = new Change();
+    AgentCommand command = outbox.enqueue(body.getString("commandId"), node.nodeId(), body.getString("action"),
+        body.getJsonObject("args", new JsonObject()), now(), change);
+    return commit(change, command::toJson);
+  }
+
+  /** A result from an agent: the command is finished and what it did shows in the maps. */
+  private Future<JsonObject> commandResult(JsonObject body) {
+    agentNode(body);
+    AgentCommand pending = outbox.pending(body.getString("commandId"));
+    if (pending == null || !pending.nodeId().equals(body.getString("nodeId"))) {
+      // A repeated result, or one for a command that expired: nothing left to do.
+      return Future.succeededFuture(new JsonObject());
+    }
+    boolean succeeded = "succeeded".equals(body.getString("status"));
+    JsonObject result = body.copy();
+    result.remove("nodeId");
+    result.remove("commandId");
+    Change change = new Change();
+    outbox.finish(pending.id(), succeeded ? AgentCommand.SUCCEEDED : AgentCommand.FAILED, result, now(), change);
+    applyOutcome(pending, succeeded, change);
+    return commit(change, JsonObject::new);
+  }
+
+  /** What a finished (or expired) command means for the instance it was about. */
+  private void applyOutcome(AgentCommand command, boolean succeeded, Change change) {
+    Instance instance = state.instance(command.args().getString("instanceId", ""));
+    if (instance == null) {
+      return;
+    }
+    if (command.action().equals("stop")) {
+      Set<String> stops = stopsInFlight.get(instance.id());
+      if (stops != null && stops.remove(command.id()) && stops.isEmpty()) {
+        remove(instance, change);
+      }
+    } else if (command.action().equals("instantiate") && "primary".equals(command.args().getString("role"))
+        && instance.placements().stream().anyMatch(p -> p.role() == Instance.Role.PRIMARY
+            && p.mothershipId().equals(command.nodeId()))
+        && (instance.state() == InstanceState.PLACED || instance.state() == InstanceState.FAILED)) {
+      InstanceState reported = succeeded ? InstanceState.RUNNING : InstanceState.FAILED;
+      if (reported != instance.state()) {
+        Instance updated = instance.withState(reported);
+        state.putInstance(updated);
+        change.sql(CloudSql.INSTANCE_STATE, "id", instance.id(), "state", reported.name())
+            .event(succeeded ? "instance.running" : "instance.failed", "instance/" + instance.id(), updated.toJson());
+      }
+    }
+  }
+
+  private void expireCommands() {
+    List<AgentCommand> overdue = outbox.overdue(now());
+    if (overdue.isEmpty()) {
+      return;
+    }
+    Change change = new Change();
+    for (AgentCommand command : overdue) {
+      outbox.finish(command.id(), AgentCommand.EXPIRED, null, now(), change);
+      if (command.action().equals("stop")) {
+        applyOutcome(command, false, change);
+      }
+    }
+    commit(change, JsonObject::new).onFailure(failure -> LOG.warn("Could not store command expiry", failure));
+  }
+
+  private Future<JsonObject> agentEvent(JsonObject body) {
+    AgentNode node = agentNode(body);
+    JsonObject event = body.getJsonObject("event");
+    Change change = new Change().event("agent." + event.getString("type"), "node/" + node.nodeId(),
+        event.copy().put("nodeId", node.nodeId()));
+    return commit(change, JsonObject::new);
   }
 
   // --- plumbing
 
   /** Stores the change; answers with {@code reply} (computed after commit) or the storage failure. */
   private Future<JsonObject> commit(Change change, java.util.function.Supplier<JsonObject> reply) {
-    return commits.submit(change).map(stored -> reply.get());
+    return commits.submit(change).map(stored -> {
+      // Only stored commands are sent: an agent never runs what a crash could forget.
+      for (AgentCommand command : change.toDeliver()) {
+        vertx.eventBus().publish(AGENT_NODE_PREFIX + command.nodeId(), command.frame());
+      }
+      for (AgentCommand command : change.finished()) {
+        vertx.eventBus().publish(COMMAND_DONE_PREFIX + command.id(), command.toJson());
+      }
+      return reply.get();
+    });
   }
 
   /**
@@ -646,7 +1151,7 @@ public class HypervisorVerticle extends VerticleBase {
       vertx.setTimer(50, t -> reload());
       return;
     }
-    CloudLoader.load(store.pool()).onComplete(result -> {
+    loadAll().onComplete(result -> {
       if (result.succeeded()) {
         adopt(result.result());
         reloading = false;
@@ -658,13 +1163,59 @@ public class HypervisorVerticle extends VerticleBase {
     });
   }
 
-  private void adopt(CloudState loaded) {
-    state = loaded;
+  private record Loaded(CloudState state, Outbox outbox) {
+  }
+
+  private Future<Loaded> loadAll() {
+    return CloudLoader.load(store.pool()).compose(loadedState -> Outbox.load(store.pool(), commandExpiryMillis)
+        .map(loadedOutbox -> new Loaded(loadedState, loadedOutbox)));
+  }
+
+  private void adopt(Loaded loaded) {
+    state = loaded.state();
+    outbox = loaded.outbox();
     placer = new Placer(state, strategy);
-    // Nodes registered with a TTL get a full TTL from now: deadlines were not stored.
+    // Deadlines and heartbeats were not stored: every node gets a full TTL from now.
     deadlines.clear();
-    state.servers().stream().filter(RainServer::available).forEach(s -> startTtl(s.id(), s.ttlSeconds()));
-    state.motherships().stream().filter(Mothership::available).forEach(m -> startTtl(m.id(), m.ttlSeconds()));
+    lastHeartbeat.clear();
+    reportedMetrics.clear();
+    long nowMillis = System.currentTimeMillis();
+    for (RainServer server : state.servers()) {
+      if (server.available() && !state.agentManaged(server.id())) {
+        startTtl(server.id(), server.ttlSeconds());
+      }
+    }
+    for (Mothership mothership : state.motherships()) {
+      if (mothership.available() && !state.agentManaged(mothership.id())) {
+        startTtl(mothership.id(), mothership.ttlSeconds());
+      }
+    }
+    for (AgentNode node : state.agentNodes()) {
+      NodeState nodeState = nodeState(node.nodeId());
+      if (nodeState != NodeState.LOST && nodeState != NodeState.EXPIRED) {
+        lastHeartbeat.put(node.nodeId(), nowMillis);
+      }
+    }
+    // STOPPING instances wait for their pending stop commands; those with none left are removed.
+    stopsInFlight.clear();
+    Change leftovers = new Change();
+    for (Instance instance : List.copyOf(state.instances())) {
+      if (instance.state() != InstanceState.STOPPING) {
+        continue;
+      }
+      Set<String> stops = new LinkedHashSet<>();
+      instance.placements().forEach(p -> outbox.pendingFor(p.mothershipId()).stream()
+          .filter(c -> c.action().equals("stop") && instance.id().equals(c.args().getString("instanceId")))
+          .forEach(c -> stops.add(c.id())));
+      if (stops.isEmpty()) {
+        remove(instance, leftovers);
+      } else {
+        stopsInFlight.put(instance.id(), stops);
+      }
+    }
+    if (!leftovers.isEmpty()) {
+      commit(leftovers, JsonObject::new).onFailure(failure -> LOG.warn("Could not remove stopped instances", failure));
+    }
   }
 
   private void answer(Message<JsonObject> message, Function<JsonObject, Future<?>> operation) {
@@ -728,6 +1279,14 @@ public class HypervisorVerticle extends VerticleBase {
       throw BusFailure.of(404, "No instance " + body.getString("instanceId") + ".", null);
     }
     return instance;
+  }
+
+  private AgentNode agentNode(JsonObject body) {
+    AgentNode node = state.agentNode(body.getString("nodeId"));
+    if (node == null) {
+      throw BusFailure.of(404, "No agent-managed node " + body.getString("nodeId") + ".", "nodeId");
+    }
+    return node;
   }
 
   private static String subject(RainServer server) {

@@ -1,9 +1,10 @@
 package io.rainhub.hypervisor;
 
 /**
- * Registration state of a rain server or mothership. AVAILABLE nodes take work; EXPIRED ones missed
- * their TTL and hold nothing until registered again.
+ * State of a rain server, mothership or generic node. AVAILABLE nodes take work. A node whose agent
+ * misses heartbeats is SUSPECT (keeps what it holds, takes nothing new), then LOST (what it held is
+ * released and rescheduled). EXPIRED: a REST registration that missed its TTL.
  */
 public enum NodeState {
-  AVAILABLE, EXPIRED
+  AVAILABLE, SUSPECT, LOST, EXPIRED
 }

@@ -58,7 +58,8 @@ public class IdentityVerticle extends VerticleBase {
             bus.<JsonObject>consumer(Addresses.IDENTITY_USER_LIST, this::listUsers).completion(),
             bus.<JsonObject>consumer(Addresses.IDENTITY_AGENT_TOKEN_CREATE, this::createAgentToken).completion(),
             bus.<JsonObject>consumer(Addresses.IDENTITY_AGENT_TOKEN_LIST, this::listAgentTokens).completion(),
-            bus.<JsonObject>consumer(Addresses.IDENTITY_AGENT_TOKEN_REVOKE, this::revokeAgentToken).completion())));
+            bus.<JsonObject>consumer(Addresses.IDENTITY_AGENT_TOKEN_REVOKE, this::revokeAgentToken).completion(),
+            bus.<JsonObject>consumer(Addresses.IDENTITY_AGENT_TOKEN_CHECK, this::checkAgentToken).completion())));
   }
 
   @Override
@@ -140,8 +141,15 @@ public class IdentityVerticle extends VerticleBase {
           token.expiresAt(), now());
       return store.inTransaction(tx -> IdentityRepository.revokeAgentToken(tx, id, revoked.revokedAt())
               .compose(done -> EventLog.append(tx, "agenttoken.revoked", "agenttoken/" + id, null, revoked.toJson())))
-          .map(done -> revoked.toJson());
+          .map(done -> revoked.toJson())
+          // Sessions opened with it close now, not at their next connect.
+          .onSuccess(done -> vertx.eventBus().publish(Addresses.AGENT_TOKEN_REVOKED, new JsonObject().put("id", id)));
     }));
+  }
+
+  private void checkAgentToken(Message<JsonObject> message) {
+    answer(message, IdentityRepository.agentToken(store.pool(), message.body().getString("id"))
+        .map(found -> new JsonObject().put("valid", found.isPresent() && found.get().revokedAt() == null)));
   }
 
   private Future<Void> insertTenant(Tenant tenant) {

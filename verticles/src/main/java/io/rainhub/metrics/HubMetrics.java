@@ -64,6 +64,22 @@ public final class HubMetrics {
     count("rainhub.http.problems", "Problem responses sent, by HTTP status", "status", Integer.toString(status));
   }
 
+  /** Time from a heartbeat frame's arrival to the hypervisor's maps holding it. */
+  public void heartbeatApplied(long nanos) {
+    try {
+      io.micrometer.core.instrument.Timer.builder("rainhub.agent.heartbeat.applied")
+          .description("Heartbeat frame received to applied in the hypervisor's maps")
+          .publishPercentiles(0.5, 0.99).register(registry).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    } catch (RuntimeException e) {
+      LOG.warn("Could not record the heartbeat latency", e);
+    }
+  }
+
+  /** Counts frames from agents that were refused, by error code. */
+  public void agentFrameRefused(String code) {
+    count("rainhub.agent.frames.refused", "Frames from agents answered with an error, by code", "code", code);
+  }
+
   /** Metrics must never fail a request: a meter that cannot be recorded is logged and skipped. */
   private void count(String name, String description, String tag, String value) {
     try {

@@ -20,9 +20,14 @@ public abstract class HubContract {
 
   protected abstract SqlDialect dialect();
 
+  /** Overrides of the hypervisor's configuration for this contract. */
+  protected io.vertx.core.json.JsonObject hypervisorConfig() {
+    return new io.vertx.core.json.JsonObject();
+  }
+
   @BeforeAll
   void startHub() {
-    hub = TestHub.start(dialect());
+    hub = TestHub.start(TestDatabase.create(dialect()), new io.vertx.core.json.JsonObject(), hypervisorConfig());
     admin = TestHub.await(hub.adminToken());
   }
 

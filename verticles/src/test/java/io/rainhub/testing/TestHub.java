@@ -41,6 +41,11 @@ public final class TestHub implements AutoCloseable {
 
   /** {@code http} entries override the HTTP verticle's configuration (e.g. bodyLimit). */
   public static TestHub start(TestDatabase database, JsonObject http) {
+    return start(database, http, new JsonObject());
+  }
+
+  /** {@code hypervisor} entries override the hypervisor's configuration (e.g. heartbeatIntervalMs). */
+  public static TestHub start(TestDatabase database, JsonObject http, JsonObject hypervisor) {
     VertxOptions options = HubMetrics.enable(new VertxOptions());
     Vertx vertx = Vertx.builder().with(options).withMetrics(HubMetrics.factory()).build();
     JsonObject config = new JsonObject()
@@ -48,7 +53,8 @@ public final class TestHub implements AutoCloseable {
         .put("database", database.config().toJson())
         .put("dataDir", database.dataDir().toString())
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).mergeIn(http))
-        .put("auth", new JsonObject().put("adminPassword", ADMIN_PASSWORD).put("tokenTtlSeconds", 600));
+        .put("auth", new JsonObject().put("adminPassword", ADMIN_PASSWORD).put("tokenTtlSeconds", 600))
+        .put("hypervisor", hypervisor);
     await(vertx.deployVerticle(HubVerticle::new, new DeploymentOptions().setConfig(config)));
     int port = vertx.sharedData().<String, Integer>getLocalMap(HttpApiVerticle.LOCAL_MAP).get(HttpApiVerticle.PORT_KEY);
     return new TestHub(vertx, database, port);

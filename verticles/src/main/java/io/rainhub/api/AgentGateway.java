@@ -1,0 +1,236 @@
+package io.rainhub.api;
+
+import static io.rainhub.bus.Addresses.*;
+
+import io.rainhub.api.AgentFrames.Frame;
+import io.rainhub.api.AgentFrames.FrameException;
+import io.rainhub.metrics.HubMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.web.RoutingContext;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Where agents come in: the WebSocket at /agents/ws and the HTTP fallback at /agents/http/*, both
+ * behind an agent token (role {@code agent}, not revoked). One instance per HTTP verticle; the
+ * sessions it holds live on that verticle's event loop.
+ */
+final class AgentGateway {
+
+  private static final short POLICY_VIOLATION = 1008;
+  private static final long DEFAULT_POLL_MILLIS = 25_000;
+  private static final long MAX_POLL_MILLIS = 30_000;
+  private static final String TOKEN_ID = "agentTokenId";
+
+  private final Vertx vertx;
+  private final JWTAuth jwt;
+  private final HubMetrics metrics;
+  private final Map<String, Set<AgentSession>> sessionsByToken = new HashMap<>();
+
+  AgentGateway(Vertx vertx, JWTAuth jwt, HubMetrics metrics) {
+    this.vertx = vertx;
+    this.jwt = jwt;
+    this.metrics = metrics;
+    // A revoked token loses its open sessions at once.
+    vertx.eventBus().<JsonObject>consumer(AGENT_TOKEN_REVOKED, message -> {
+      Set<AgentSession> sessions = sessionsByToken.remove(message.body().getString("id"));
+      if (sessions != null) {
+        Set.copyOf(sessions).forEach(session -> session.close(POLICY_VIOLATION, "agent token revoked"));
+      }
+    });
+  }
+
+  /**
+   * Lets the request through only with a valid agent token: signed by this hub, unexpired, role
+   * {@code agent}, and still on record unrevoked. Else 401 before any upgrade.
+   */
+  void authenticate(RoutingContext ctx) {
+    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+      ctx.fail(unauthorized("An agent token is required: Authorization: Bearer <token>."));
+      return;
+    }
+    // An upgrade must find the request unread: hold it while the token is checked.
+    ctx.request().pause();
+    jwt.authenticate(new TokenCredentials(header.substring(7).trim()))
+        .recover(invalid -> Future.failedFuture(unauthorized("The agent token is invalid or expired.")))
+        .compose(user -> {
+          JsonArray roles = user.principal().getJsonArray(Roles.CLAIM, new JsonArray());
+          String tokenId = user.principal().getString("jti");
+          if (!roles.contains(Roles.AGENT) || tokenId == null) {
+            return Future.failedFuture(unauthorized("This is not an agent token; admins issue those at "
+                + "POST /v1.0/agent-tokens."));
+          }
+          return vertx.eventBus().<JsonObject>request(IDENTITY_AGENT_TOKEN_CHECK, new JsonObject().put("id", tokenId),
+                  Replies.BUS_OPTIONS)
+              .compose(check -> check.body().getBoolean("valid")
+                  ? Future.succeededFuture(tokenId)
+                  : Future.failedFuture(unauthorized("The agent token was revoked.")));
+        })
+        .onSuccess(tokenId -> {
+          ctx.put(TOKEN_ID, tokenId);
+          ctx.request().resume();
+          ctx.next();
+        })
+        .onFailure(failure -> {
+          ctx.request().resume();
+          ctx.fail(failure);
+        });
+  }
+
+  void webSocket(RoutingContext ctx) {
+    String tokenId = ctx.get(TOKEN_ID);
+    ctx.request().toWebSocket().onFailure(ctx::fail).onSuccess(socket -> {
+      Set<AgentSession> sessions = sessionsByToken.computeIfAbsent(tokenId, k -> new HashSet<>());
+      AgentSession[] holder = new AgentSession[1];
+      holder[0] = new AgentSession(vertx, socket, tokenId, metrics, () -> {
+        sessions.remove(holder[0]);
+        if (sessions.isEmpty()) {
+          sessionsByToken.remove(tokenId, sessions);
+        }
+      });
+      sessions.add(holder[0]);
+      holder[0].start();
+    });
+  }
+
+  // --- HTTP fallback: the same frames and semantics for agents that cannot hold a socket
+
+  void httpHello(RoutingContext ctx) {
+    Frame frame = frame(ctx, "hello");
+    vertx.eventBus().<JsonObject>request(HV_AGENT_HELLO, frame.body(), Replies.BUS_OPTIONS)
+        .onSuccess(reply -> Replies.json(ctx, 200,
+            AgentFrames.frame("welcome", reply.body().put("protocol", AgentFrames.PROTOCOL))))
+        .onFailure(ctx::fail);
+  }
+
+  void httpHeartbeat(RoutingContext ctx) {
+    String nodeId = node(ctx);
+    Frame frame = frame(ctx, "heartbeat");
+    long received = System.nanoTime();
+    vertx.eventBus().<JsonObject>request(HV_AGENT_HEARTBEAT, frame.body().copy().put("nodeId", nodeId),
+            Replies.BUS_OPTIONS)
+        .onSuccess(applied -> {
+          metrics.heartbeatApplied(System.nanoTime() - received);
+          ctx.response().setStatusCode(204).end();
+        })
+        .onFailure(ctx::fail);
+  }
+
+  void httpFrames(RoutingContext ctx) {
+    String nodeId = node(ctx);
+    Frame frame = frame(ctx, null);
+    Future<?> handled = switch (frame.type()) {
+      case "result" -> vertx.eventBus().request(HV_AGENT_RESULT, frame.body().copy().put("nodeId", nodeId),
+          Replies.BUS_OPTIONS);
+      case "event" -> vertx.eventBus().request(HV_AGENT_EVENT,
+          new JsonObject().put("nodeId", nodeId).put("event", frame.body()), Replies.BUS_OPTIONS);
+      case "ack", "error" -> Future.succeededFuture();
+      default -> Future.failedFuture(badFrame(new FrameException("malformed", "POST a " + frame.type()
+          + " frame to its own path under /agents/http/.", frame.id())));
+    };
+    handled.onSuccess(done -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
+  }
+
+  /**
+   * Long poll: the node's commands without a result, as on a reconnect; when there are none, waits
+   * up to {@code waitMs} for the next one. Listens before it reads, so none slips between.
+   */
+  void httpCommands(RoutingContext ctx) {
+    String nodeId = node(ctx);
+    long waitMillis = waitMillis(ctx);
+    MessageConsumer<JsonObject> live = vertx.eventBus().consumer(AGENT_NODE_PREFIX + nodeId);
+    JsonArray arrived = new JsonArray();
+    long[] timer = {-1};
+    Runnable answer = () -> {
+      live.unregister();
+      vertx.cancelTimer(timer[0]);
+      if (!ctx.response().ended()) {
+        Replies.json(ctx, 200, new JsonObject().put("commands", arrived));
+      }
+    };
+    live.handler(message -> {
+      if (message.body().containsKey("seq")) {
+        arrived.add(message.body());
+        answer.run();
+      }
+    });
+    ctx.response().closeHandler(gone -> live.unregister());
+    live.completion()
+        .compose(ready -> vertx.eventBus().<JsonObject>request(HV_AGENT_PENDING, new JsonObject().put("nodeId", nodeId),
+            Replies.BUS_OPTIONS))
+        .onSuccess(reply -> {
+          JsonArray pending = reply.body().getJsonArray("commands");
+          if (!pending.isEmpty() || waitMillis == 0) {
+            arrived.clear();
+            arrived.addAll(pending);
+            answer.run();
+          } else if (!ctx.response().ended()) {
+            timer[0] = vertx.setTimer(waitMillis, t -> answer.run());
+          }
+        })
+        .onFailure(failure -> {
+          live.unregister();
+          ctx.fail(failure);
+        });
+  }
+
+  private static Frame frame(RoutingContext ctx, String expectedType) {
+    JsonObject json = JsonInput.of(ctx).valid();
+    Frame frame;
+    try {
+      frame = AgentFrames.check(json);
+    } catch (FrameException refused) {
+      throw badFrame(refused);
+    }
+    if (expectedType != null && !frame.type().equals(expectedType)) {
+      throw badFrame(new FrameException("malformed", "This path takes a " + expectedType + " frame, not "
+          + frame.type() + ".", frame.id()));
+    }
+    return frame;
+  }
+
+  private static String node(RoutingContext ctx) {
+    String nodeId = ctx.request().getParam("node");
+    if (nodeId == null || !nodeId.matches("[A-Za-z0-9-]{1,36}")) {
+      throw new ProblemException(new Problem(400, "Invalid query", "Query parameter 'node' must be the nodeId "
+          + "the welcome gave.", java.util.List.of(new Problem.InvalidParam("node", "is required: the node id"))));
+    }
+    return nodeId;
+  }
+
+  private static long waitMillis(RoutingContext ctx) {
+    String text = ctx.request().getParam("waitMs");
+    if (text == null) {
+      return DEFAULT_POLL_MILLIS;
+    }
+    try {
+      long value = Long.parseLong(text);
+      if (value >= 0 && value <= MAX_POLL_MILLIS) {
+        return value;
+      }
+    } catch (NumberFormatException ignored) {
+      // answered below
+    }
+    throw new ProblemException(new Problem(400, "Invalid query", "Query parameter 'waitMs' must be 0-"
+        + MAX_POLL_MILLIS + ".", java.util.List.of(new Problem.InvalidParam("waitMs", "must be 0-" + MAX_POLL_MILLIS))));
+  }
+
+  private static ProblemException badFrame(FrameException refused) {
+    return new ProblemException(new Problem(400, "Invalid agent frame", refused.getMessage(),
+        java.util.List.of(new Problem.InvalidParam("frame", refused.code + ": " + refused.getMessage()))));
+  }
+
+  private static ProblemException unauthorized(String detail) {
+    return new ProblemException(new Problem(401, "Unauthorized", detail));
+  }
+}

@@ -1,0 +1,199 @@
+package io.rainhub.api;
+
+import static io.rainhub.bus.Addresses.*;
+
+import io.rainhub.api.AgentFrames.Frame;
+import io.rainhub.api.AgentFrames.FrameException;
+import io.rainhub.metrics.HubMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One agent's WebSocket, on the event loop of the HTTP verticle that accepted it. Checks each
+ * frame, hands what it means to the hypervisor, and sends the node its commands: first the
+ * outbox's backlog, then live ones as the hypervisor publishes them, each sequence once per
+ * connection and in order.
+ */
+final class AgentSession {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AgentSession.class);
+  /** Malformed frames in a row before the connection is closed (policy violation). */
+  private static final int MAX_MALFORMED_IN_A_ROW = 10;
+  private static final short POLICY_VIOLATION = 1008;
+  private static final short PROTOCOL_ERROR = 1002;
+
+  private final ServerWebSocket socket;
+  private final EventBus bus;
+  private final HubMetrics metrics;
+  private final String tokenId;
+  private final String sessionId = UUID.randomUUID().toString();
+  private final Runnable onClose;
+  private String nodeId;
+  private boolean helloInFlight;
+  private boolean closed;
+  private int malformedInARow;
+  private MessageConsumer<JsonObject> commands;
+  /** Live commands that arrived while the backlog was being read; null once it was sent. */
+  private TreeMap<Long, JsonObject> heldBack = new TreeMap<>();
+  private long lastSentSeq;
+
+  AgentSession(Vertx vertx, ServerWebSocket socket, String tokenId, HubMetrics metrics, Runnable onClose) {
+    this.socket = socket;
+    this.bus = vertx.eventBus();
+    this.metrics = metrics;
+    this.tokenId = tokenId;
+    this.onClose = onClose;
+  }
+
+  String tokenId() {
+    return tokenId;
+  }
+
+  void start() {
+    socket.textMessageHandler(this::onText);
+    socket.binaryMessageHandler(binary -> refuse(new FrameException("malformed", "Frames are JSON text, not binary.", null)));
+    socket.exceptionHandler(failure -> LOG.debug("Agent socket of node {} failed: {}", nodeId, failure.toString()));
+    socket.closeHandler(closedNow -> {
+      closed = true;
+      if (commands != null) {
+        commands.unregister();
+      }
+      onClose.run();
+    });
+  }
+
+  void close(short code, String reason) {
+    if (!closed) {
+      socket.close(code, reason);
+    }
+  }
+
+  private void onText(String text) {
+    Frame frame;
+    try {
+      frame = AgentFrames.read(text);
+    } catch (FrameException refused) {
+      refuse(refused);
+      return;
+    }
+    malformedInARow = 0;
+    if (nodeId == null && !frame.type().equals("hello")) {
+      send(new FrameException("hello-required", "The first frame on a connection is a hello.", frame.id()).toFrame());
+      return;
+    }
+    switch (frame.type()) {
+      case "hello" -> hello(frame);
+      case "heartbeat" -> heartbeat(frame);
+      case "result" -> toHypervisor(HV_AGENT_RESULT, frame, frame.body().copy());
+      case "event" -> toHypervisor(HV_AGENT_EVENT, frame, new JsonObject().put("event", frame.body()));
+      case "ack" -> LOG.debug("Node {} acknowledged command {}", nodeId, frame.body().getString("commandId"));
+      default -> LOG.warn("Agent of node {} reports an error: {}", nodeId, frame.body().encode());
+    }
+  }
+
+  private void refuse(FrameException refused) {
+    metrics.agentFrameRefused(refused.code);
+    send(refused.toFrame());
+    if (refused.code.equals("unsupported-protocol")) {
+      close(PROTOCOL_ERROR, "unsupported protocol");
+    } else if (++malformedInARow >= MAX_MALFORMED_IN_A_ROW) {
+      close(POLICY_VIOLATION, "too many malformed frames");
+    }
+  }
+
+  private void hello(Frame frame) {
+    if (nodeId != null || helloInFlight) {
+      send(new FrameException("duplicate-hello", "This connection already said hello.", frame.id()).toFrame());
+      return;
+    }
+    helloInFlight = true;
+    bus.<JsonObject>request(HV_AGENT_HELLO, frame.body(), Replies.BUS_OPTIONS)
+        .compose(reply -> {
+          JsonObject welcome = reply.body();
+          nodeId = welcome.getString("nodeId");
+          send(AgentFrames.frame("welcome", welcome.put("protocol", AgentFrames.PROTOCOL)));
+          LOG.info("Agent {} ({} {}) connected from {}", frame.body().getString("name"), welcome.getString("kind"),
+              nodeId, socket.remoteAddress());
+          return followCommands();
+        })
+        .onFailure(failure -> {
+          helloInFlight = false;
+          send(hubError(failure, frame.id()));
+        });
+  }
+
+  /** Listens for live commands before reading the backlog, so none published in between is missed. */
+  private Future<Void> followCommands() {
+    commands = bus.consumer(AGENT_NODE_PREFIX + nodeId, message -> {
+      JsonObject command = message.body();
+      if ("superseded".equals(command.getString("type"))) {
+        if (!sessionId.equals(command.getString("sessionId"))) {
+          close(POLICY_VIOLATION, "replaced by a newer connection of this node");
+        }
+        return;
+      }
+      if (heldBack != null) {
+        heldBack.put(command.getLong("seq"), command);
+      } else {
+        sendCommand(command);
+      }
+    });
+    return commands.completion()
+        .onSuccess(ready -> bus.publish(AGENT_NODE_PREFIX + nodeId,
+            new JsonObject().put("type", "superseded").put("sessionId", sessionId)))
+        .compose(ready -> bus.<JsonObject>request(HV_AGENT_PENDING, new JsonObject().put("nodeId", nodeId),
+            Replies.BUS_OPTIONS))
+        .onSuccess(reply -> {
+          JsonArray backlog = reply.body().getJsonArray("commands");
+          backlog.forEach(command -> sendCommand((JsonObject) command));
+          TreeMap<Long, JsonObject> live = heldBack;
+          heldBack = null;
+          live.values().forEach(this::sendCommand);
+        })
+        .onFailure(failure -> close(POLICY_VIOLATION, "could not read the node's outbox; reconnect"))
+        .mapEmpty();
+  }
+
+  private void sendCommand(JsonObject command) {
+    long seq = command.getLong("seq");
+    if (seq > lastSentSeq) {
+      lastSentSeq = seq;
+      send(command);
+    }
+  }
+
+  private void heartbeat(Frame frame) {
+    long received = System.nanoTime();
+    JsonObject body = frame.body().copy().put("nodeId", nodeId);
+    bus.<JsonObject>request(HV_AGENT_HEARTBEAT, body, Replies.BUS_OPTIONS)
+        .onSuccess(applied -> metrics.heartbeatApplied(System.nanoTime() - received))
+        .onFailure(failure -> send(hubError(failure, frame.id())));
+  }
+
+  private void toHypervisor(String address, Frame frame, JsonObject body) {
+    bus.<JsonObject>request(address, body.put("nodeId", nodeId), Replies.BUS_OPTIONS)
+        .onFailure(failure -> send(hubError(failure, frame.id())));
+  }
+
+  private void send(JsonObject frame) {
+    if (!closed) {
+      socket.writeTextMessage(frame.encode());
+    }
+  }
+
+  /** The hub could not use the frame: an error frame naming why (the agent resends later). */
+  private static JsonObject hubError(Throwable failure, String inReplyTo) {
+    String code = failure instanceof ReplyException reply && reply.failureCode() == 404 ? "unknown-node" : "hub-unavailable";
+    return new FrameException(code, failure.getMessage(), inReplyTo).toFrame();
+  }
+}

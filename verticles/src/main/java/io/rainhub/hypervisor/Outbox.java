@@ -1,0 +1,128 @@
+package io.rainhub.hypervisor;
+
+import io.rainhub.store.NamedSql;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * The nodes' command outboxes, as the hypervisor holds them: per node the last sequence given and
+ * the commands still waiting for a result. Every change is written through the caller's
+ * {@link Change}, so a command is stored in the same transaction as the decision that made it.
+ */
+final class Outbox {
+
+  static final NamedSql INSERT = NamedSql.of("INSERT INTO agent_commands (command_id, node_id, seq, action, args,"
+      + " state, created_at, expires_at) VALUES (#{id}, #{nodeId}, #{seq}, #{action}, #{args}, #{state},"
+      + " #{createdAt}, #{expiresAt})");
+  static final NamedSql FINISH = NamedSql.of("UPDATE agent_commands SET state = #{state}, result = #{result},"
+      + " finished_at = #{finishedAt} WHERE command_id = #{id}");
+  private static final String LAST_SEQS = "SELECT node_id, MAX(seq) AS last_seq FROM agent_commands GROUP BY node_id";
+  private static final String ALL_PENDING = "SELECT * FROM agent_commands WHERE state = 'PENDING' ORDER BY node_id, seq";
+
+  private final Map<String, Long> lastSeq = new HashMap<>();
+  private final Map<String, TreeMap<Long, AgentCommand>> pendingByNode = new HashMap<>();
+  private final Map<String, AgentCommand> pendingById = new HashMap<>();
+  private final long expiryMillis;
+
+  Outbox(long expiryMillis) {
+    this.expiryMillis = expiryMillis;
+  }
+
+  static Future<Outbox> load(SqlClient client, long expiryMillis) {
+    return Future.all(client.query(LAST_SEQS).execute(), client.query(ALL_PENDING).execute()).map(all -> {
+      Outbox outbox = new Outbox(expiryMillis);
+      for (Row row : all.<RowSet<Row>>resultAt(0)) {
+        outbox.lastSeq.put(row.getString("node_id"), row.getLong("last_seq"));
+      }
+      for (Row row : all.<RowSet<Row>>resultAt(1)) {
+        outbox.hold(new AgentCommand(row.getString("command_id"), row.getString("node_id"), row.getLong("seq"),
+            row.getString("action"), new JsonObject(row.getString("args")), row.getOffsetDateTime("created_at"),
+            row.getOffsetDateTime("expires_at"), AgentCommand.PENDING, null));
+      }
+      return outbox;
+    });
+  }
+
+  /** Queues a command with the node's next sequence; it is sent once {@code change} is committed. */
+  AgentCommand enqueue(String nodeId, String action, JsonObject args, OffsetDateTime now, Change change) {
+    return enqueue(UUID.randomUUID().toString(), nodeId, action, args, now, change);
+  }
+
+  AgentCommand enqueue(String commandId, String nodeId, String action, JsonObject args, OffsetDateTime now,
+      Change change) {
+    long seq = lastSeq.merge(nodeId, 1L, Long::sum);
+    AgentCommand command = new AgentCommand(commandId, nodeId, seq, action, args, now,
+        now.plusNanos(expiryMillis * 1_000_000L), AgentCommand.PENDING, null);
+    hold(command);
+    change.sql(INSERT, "id", command.id(), "nodeId", nodeId, "seq", seq, "action", action, "args", args.encode(),
+            "state", command.state(), "createdAt", now, "expiresAt", command.expiresAt())
+        .event("command.queued", "node/" + nodeId, summary(command))
+        .deliver(command);
+    return command;
+  }
+
+  /** Records the outcome of a pending command; null when it is not pending (a repeated result). */
+  AgentCommand finish(String commandId, String state, JsonObject result, OffsetDateTime now, Change change) {
+    AgentCommand pending = pendingById.remove(commandId);
+    if (pending == null) {
+      return null;
+    }
+    TreeMap<Long, AgentCommand> queue = pendingByNode.get(pending.nodeId());
+    queue.remove(pending.seq());
+    if (queue.isEmpty()) {
+      pendingByNode.remove(pending.nodeId());
+    }
+    AgentCommand finished = pending.finished(state, result);
+    change.sql(FINISH, "id", commandId, "state", state, "result", result == null ? null : result.encode(),
+            "finishedAt", now)
+        .event("command." + state.toLowerCase(java.util.Locale.ROOT), "node/" + pending.nodeId(),
+            summary(finished).put("result", result))
+        .finished(finished);
+    return finished;
+  }
+
+  AgentCommand pending(String commandId) {
+    return pendingById.get(commandId);
+  }
+
+  /** The node's commands still waiting for a result, in sequence order. */
+  List<AgentCommand> pendingFor(String nodeId) {
+    TreeMap<Long, AgentCommand> queue = pendingByNode.get(nodeId);
+    return queue == null ? List.of() : List.copyOf(queue.values());
+  }
+
+  List<AgentCommand> overdue(OffsetDateTime now) {
+    List<AgentCommand> overdue = new ArrayList<>();
+    for (AgentCommand command : pendingById.values()) {
+      if (!command.expiresAt().isAfter(now)) {
+        overdue.add(command);
+      }
+    }
+    return overdue;
+  }
+
+  int pendingCount(String nodeId) {
+    TreeMap<Long, AgentCommand> queue = pendingByNode.get(nodeId);
+    return queue == null ? 0 : queue.size();
+  }
+
+  private void hold(AgentCommand command) {
+    pendingById.put(command.id(), command);
+    pendingByNode.computeIfAbsent(command.nodeId(), k -> new TreeMap<>()).put(command.seq(), command);
+  }
+
+  private static JsonObject summary(AgentCommand command) {
+    return new JsonObject().put("commandId", command.id()).put("nodeId", command.nodeId()).put("seq", command.seq())
+        .put("action", command.action()).put("state", command.state());
+  }
+}
