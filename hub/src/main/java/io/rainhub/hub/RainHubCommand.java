@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code rainhub}: the hub's command line. */
 @Command(name = "rainhub", mixinStandardHelpOptions = true, version = "Rain Hub 0.1.0",
     description = "Control plane for elastic web clouds: registry, placement, agents, workflows.",
-    subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, AgentTokenCommand.class, CommandLine.HelpCommand.class})
 public final class RainHubCommand implements Runnable {
 
   @CommandLine.Spec
