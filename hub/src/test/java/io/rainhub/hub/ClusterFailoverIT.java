@@ -3,6 +3,7 @@ package io.rainhub.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rainhub.store.SqlDialect;
+import io.rainhub.testing.ChildProcess;
 import io.rainhub.testing.TestDatabase;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,10 +38,10 @@ class ClusterFailoverIT {
     int portA = HubProcess.freePort();
     int portB = HubProcess.freePort();
     Map<String, String> env = Map.of("RAINHUB_ADMIN_PASSWORD", PASSWORD);
-    try (HubProcess a = HubProcess.start(dirA, env, "serve", "--cluster", "--db", uri, "--port", Integer.toString(portA),
+    try (ChildProcess a = HubProcess.start(dirA, env, "serve", "--cluster", "--db", uri, "--port", Integer.toString(portA),
         "--host", "127.0.0.1")) {
       a.awaitLine("This hub runs the hypervisor", START);
-      try (HubProcess b = HubProcess.start(dirB, env, "serve", "--cluster", "--db", uri, "--port",
+      try (ChildProcess b = HubProcess.start(dirB, env, "serve", "--cluster", "--db", uri, "--port",
           Integer.toString(portB), "--host", "127.0.0.1")) {
         assertThat(b.awaitLine(HubProcess.READY_LINE, START)).contains("2 member(s)");
         String token = login(portB);

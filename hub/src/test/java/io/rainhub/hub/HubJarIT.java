@@ -2,6 +2,7 @@ package io.rainhub.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rainhub.testing.ChildProcess;
 import io.rainhub.testing.TestDatabase;
 import io.rainhub.store.SqlDialect;
 import java.net.URI;
@@ -32,7 +33,7 @@ class HubJarIT {
   void servesOnTheEmbeddedDefaultAndKeepsAcknowledgedChangesAcrossKillDashNine() throws Exception {
     int port = HubProcess.freePort();
     String token;
-    try (HubProcess hub = HubProcess.start(workDir, Map.of(), "serve", "--port", Integer.toString(port))) {
+    try (ChildProcess hub = HubProcess.start(workDir, Map.of(), "serve", "--port", Integer.toString(port))) {
       String ready = hub.awaitLine(HubProcess.READY_LINE, START);
       assertThat(ready).contains(":" + port).contains("store h2:").contains("mode standalone").contains("started in");
       assertThat(hub.output()).contains("Generated password for user 'admin'");
@@ -47,7 +48,7 @@ class HubJarIT {
       // Acknowledged: now pull the plug, with no chance to flush anything.
       hub.kill();
     }
-    try (HubProcess again = HubProcess.start(workDir, Map.of(), "serve", "--port", Integer.toString(port))) {
+    try (ChildProcess again = HubProcess.start(workDir, Map.of(), "serve", "--port", Integer.toString(port))) {
       again.awaitLine(HubProcess.READY_LINE, START);
       assertThat(again.output()).doesNotContain("Generated password");
       HttpResponse<String> tenants = get(port, "/v1.0/tenants", token);
@@ -59,7 +60,7 @@ class HubJarIT {
   @Test
   void adminPasswordFromTheEnvironmentIsUsedAndNotWrittenDown() throws Exception {
     int port = HubProcess.freePort();
-    try (HubProcess hub = HubProcess.start(workDir, Map.of("RAINHUB_ADMIN_PASSWORD", "operator-chosen-secret",
+    try (ChildProcess hub = HubProcess.start(workDir, Map.of("RAINHUB_ADMIN_PASSWORD", "operator-chosen-secret",
         "RAINHUB_PORT", Integer.toString(port)), "serve")) {
       hub.awaitLine(HubProcess.READY_LINE, START);
       assertThat(login(port, "operator-chosen-secret")).isNotBlank();
@@ -70,7 +71,7 @@ class HubJarIT {
 
   @Test
   void clusterOnTheEmbeddedDatabaseIsRefused() throws Exception {
-    try (HubProcess hub = HubProcess.start(workDir, Map.of(), "serve", "--cluster")) {
+    try (ChildProcess hub = HubProcess.start(workDir, Map.of(), "serve", "--cluster")) {
       assertThat(hub.awaitExit(START)).isEqualTo(2);
       assertThat(hub.output()).contains("--cluster needs a database all hubs share");
     }
@@ -83,7 +84,7 @@ class HubJarIT {
         + " checksum, installed_by, execution_time, success) VALUES (99, '999', 'from the future', 'SQL',"
         + " 'V999__from_the_future.sql', 0, 'test', 0, TRUE)");
     String uri = database.uri();
-    try (HubProcess hub = HubProcess.start(workDir, Map.of(), "serve", "--db", uri, "--port", "0")) {
+    try (ChildProcess hub = HubProcess.start(workDir, Map.of(), "serve", "--db", uri, "--port", "0")) {
       assertThat(hub.awaitExit(START)).isEqualTo(1);
       assertThat(hub.output()).contains("version 999").contains("newer than this hub");
     }
@@ -91,7 +92,7 @@ class HubJarIT {
 
   @Test
   void helpNeedsNoDatabase() throws Exception {
-    try (HubProcess hub = HubProcess.start(workDir, Map.of(), "serve", "--help")) {
+    try (ChildProcess hub = HubProcess.start(workDir, Map.of(), "serve", "--help")) {
       assertThat(hub.awaitExit(START)).isZero();
       assertThat(hub.output()).contains("--data-dir", "RAINHUB_DATA_DIR", "--tls-cert", "--cluster");
     }

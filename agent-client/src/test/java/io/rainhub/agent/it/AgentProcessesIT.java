@@ -2,6 +2,7 @@ package io.rainhub.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rainhub.testing.ChildProcess;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -32,16 +33,16 @@ class AgentProcessesIT {
   @TempDir
   Path work;
 
-  private Processes hub;
+  private ChildProcess hub;
   private HubApi api;
   private int port;
-  private final List<Processes> agents = new ArrayList<>();
+  private final List<ChildProcess> agents = new ArrayList<>();
 
   @BeforeAll
   void startHub() throws Exception {
-    port = Processes.freePort();
+    port = ChildProcess.freePort();
     Path hubDir = Files.createDirectories(work.resolve("hub"));
-    hub = Processes.java("hub", hubDir, Map.of("RAINHUB_ADMIN_PASSWORD", PASSWORD), Processes.hubJar(),
+    hub = ChildProcess.java("hub", hubDir, Map.of("RAINHUB_ADMIN_PASSWORD", PASSWORD), ChildProcess.existingJar(Path.of("..", "hub", "target", "rainhub.jar")),
         "serve", "--host", "127.0.0.1", "--port", Integer.toString(port),
         "--heartbeat-interval-ms", "500", "--agent-ttl-ms", Long.toString(TTL_MS));
     hub.awaitLine("Rain Hub serving", START);
@@ -50,21 +51,21 @@ class AgentProcessesIT {
 
   @AfterAll
   void stopAll() throws Exception {
-    for (Processes agent : agents) {
+    for (ChildProcess agent : agents) {
       agent.close();
     }
     hub.close();
   }
 
-  private Processes agent(String name, String token, Path stateDir, Path scripts, Map<String, String> env,
+  private ChildProcess agent(String name, String token, Path stateDir, Path scripts, Map<String, String> env,
       String... extra) throws Exception {
     List<String> args = new ArrayList<>(List.of("--hub", "ws://127.0.0.1:" + port, "--token", token,
         "--kind", "mothership", "--name", name, "--capacity", "cpu=4,ramMb=4096,bandwidthMbps=100",
         "--labels", "pool=" + name.replaceAll("-[ab]$", ""), "--scripts", scripts.toString(),
         "--state-dir", stateDir.toString()));
     args.addAll(List.of(extra));
-    Processes agent = Processes.java(name, Files.createDirectories(work.resolve("run-" + UUID.randomUUID())), env,
-        Processes.agentJar(), args.toArray(String[]::new));
+    ChildProcess agent = ChildProcess.java(name, Files.createDirectories(work.resolve("run-" + UUID.randomUUID())), env,
+        ChildProcess.existingJar(Path.of("target", "rain-agent.jar")), args.toArray(String[]::new));
     agents.add(agent);
     return agent;
   }
@@ -84,8 +85,8 @@ class AgentProcessesIT {
     Path scripts = scripts();
     Path markerA = work.resolve(pool + "-a.started");
     Path markerB = work.resolve(pool + "-b.started");
-    Processes a = agent(pool + "-a", token, work.resolve(pool + "-a-state"), scripts, Map.of("MARKER", markerA.toString()));
-    Processes b = agent(pool + "-b", token, work.resolve(pool + "-b-state"), scripts, Map.of("MARKER", markerB.toString()));
+    ChildProcess a = agent(pool + "-a", token, work.resolve(pool + "-a-state"), scripts, Map.of("MARKER", markerA.toString()));
+    ChildProcess b = agent(pool + "-b", token, work.resolve(pool + "-b-state"), scripts, Map.of("MARKER", markerB.toString()));
     String idA = api.awaitMothership(pool + "-a", START).getString("id");
     String idB = api.awaitMothership(pool + "-b", START).getString("id");
 
@@ -101,7 +102,7 @@ class AgentProcessesIT {
     Path firstMarker = first.equals(idA) ? markerA : markerB;
     assertThat(Files.readAllLines(firstMarker)).containsExactly(instanceId);
 
-    Processes victim = first.equals(idA) ? a : b;
+    ChildProcess victim = first.equals(idA) ? a : b;
     String survivor = first.equals(idA) ? idB : idA;
     Path survivorMarker = first.equals(idA) ? markerB : markerA;
     long killedAt = System.nanoTime();
@@ -129,7 +130,7 @@ class AgentProcessesIT {
     String token = api.agentToken(name);
     Path state = work.resolve(name + "-state");
     Path log = work.resolve(name + ".guest.log");
-    Processes first = agent(name, token, state, scripts(), Map.of(), "--allow-guest");
+    ChildProcess first = agent(name, token, state, scripts(), Map.of(), "--allow-guest");
     String nodeId = api.awaitMothership(name, START).getString("id");
     first.kill();
     HubApi.await("LOST", Duration.ofSeconds(10), () -> api.get("/mothership/" + nodeId),
@@ -145,7 +146,7 @@ class AgentProcessesIT {
     }
     assertThat(log).doesNotExist();
 
-    Processes back = agent(name, token, state, scripts(), Map.of(), "--allow-guest");
+    ChildProcess back = agent(name, token, state, scripts(), Map.of(), "--allow-guest");
     for (String commandId : commandIds) {
       HubApi.await("command " + commandId + " succeeded", START, () -> api.get("/v1.0/commands/" + commandId),
           c -> c.getString("state").equals("SUCCEEDED"));
@@ -169,7 +170,7 @@ class AgentProcessesIT {
     String token = api.agentToken(name);
     Path state = work.resolve(name + "-state");
     Path log = work.resolve(name + ".guest.log");
-    Processes first = agent(name, token, state, scripts(), Map.of(), "--allow-guest");
+    ChildProcess first = agent(name, token, state, scripts(), Map.of(), "--allow-guest");
     String nodeId = api.awaitMothership(name, START).getString("id");
     HubApi.Response slow = api.send("POST", "/v1.0/nodes/" + nodeId + "/commands", new JsonObject()
         .put("action", "guest").put("timeoutMs", 100)
@@ -195,14 +196,14 @@ class AgentProcessesIT {
     String real = api.agentToken(forgedName);
     String[] parts = real.split("\\.");
     String forged = parts[0] + "." + parts[1] + "." + new StringBuilder(parts[2]).reverse();
-    Processes impostor = agent(forgedName, forged, work.resolve(forgedName + "-state"), scripts(), Map.of());
+    ChildProcess impostor = agent(forgedName, forged, work.resolve(forgedName + "-state"), scripts(), Map.of());
     impostor.awaitLine("401", START);
 
     String revokedName = "revoked-" + UUID.randomUUID().toString().substring(0, 6);
     HubApi.Response created = api.send("POST", "/v1.0/agent-tokens", new JsonObject().put("name", revokedName)
         .put("ttlDays", 1));
     assertThat(api.send("DELETE", "/v1.0/agent-tokens/" + created.json().getString("id"), null).status()).isEqualTo(200);
-    Processes revoked = agent(revokedName, created.json().getString("token"), work.resolve(revokedName + "-state"),
+    ChildProcess revoked = agent(revokedName, created.json().getString("token"), work.resolve(revokedName + "-state"),
         scripts(), Map.of());
     revoked.awaitLine("401", START);
 

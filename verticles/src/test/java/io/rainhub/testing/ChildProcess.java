@@ -1,4 +1,4 @@
-package io.rainhub.agent.it;
+package io.rainhub.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,14 +15,18 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-/** A child JVM (the hub's jar or the agent's) whose output the test can wait on. */
-final class Processes implements AutoCloseable {
+/**
+ * A child JVM running one of the project's jars (the hub, the agent) as an operator runs it, whose
+ * output a test can wait on. Variables starting with RAINHUB_ or RAIN_AGENT_ are not inherited,
+ * so the test's own environment cannot leak into the child's configuration.
+ */
+public final class ChildProcess implements AutoCloseable {
 
   private final String name;
   private final Process process;
   private final List<String> output = new CopyOnWriteArrayList<>();
 
-  private Processes(String name, Process process) {
+  private ChildProcess(String name, Process process) {
     this.name = name;
     this.process = process;
     Thread pump = new Thread(() -> {
@@ -39,34 +43,29 @@ final class Processes implements AutoCloseable {
     pump.start();
   }
 
-  /** The hub's jar is built by the hub module, which the reactor builds before this one. */
-  static Path hubJar() {
-    return existing(Path.of("..", "hub", "target", "rainhub.jar"));
-  }
-
-  static Path agentJar() {
-    return existing(Path.of("target", "rain-agent.jar"));
-  }
-
-  private static Path existing(Path jar) {
+  /** The jar, or a failure saying it must be packaged first. */
+  public static Path existingJar(Path jar) {
     if (!Files.exists(jar)) {
-      throw new IllegalStateException(jar.toAbsolutePath().normalize() + " is missing: these tests run after"
+      throw new IllegalStateException(jar.toAbsolutePath().normalize() + " is missing: integration tests run after"
           + " 'package' of the whole reactor (./mvnw verify)");
     }
     return jar.toAbsolutePath().normalize();
   }
 
-  static Processes java(String name, Path workDir, Map<String, String> env, Path jar, String... args) throws IOException {
+  /** {@code java -Xmx256m -jar jar args...} in {@code workDir}, with {@code env} added. */
+  public static ChildProcess java(String name, Path workDir, Map<String, String> env, Path jar, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar.toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
     builder.environment().keySet().removeIf(key -> key.startsWith("RAINHUB_") || key.startsWith("RAIN_AGENT_"));
     builder.environment().putAll(env);
-    return new Processes(name, builder.start());
+    return new ChildProcess(name, builder.start());
   }
 
-  String awaitLine(String text, Duration timeout) throws InterruptedException {
+  /** Waits for a line containing {@code text}; fails with everything printed so far. */
+  public String awaitLine(String text, Duration timeout) throws InterruptedException {
     Instant deadline = Instant.now().plus(timeout);
     while (Instant.now().isBefore(deadline)) {
       for (String line : output) {
@@ -75,7 +74,7 @@ final class Processes implements AutoCloseable {
         }
       }
       if (!process.isAlive()) {
-        Thread.sleep(200);
+        Thread.sleep(200); // let the pump drain the last lines
         if (output.stream().noneMatch(line -> line.contains(text))) {
           throw new AssertionError(name + " exited (" + process.exitValue() + ") without printing '" + text + "':\n"
               + output());
@@ -86,12 +85,19 @@ final class Processes implements AutoCloseable {
     throw new AssertionError(name + ": no '" + text + "' within " + timeout + ":\n" + output());
   }
 
-  String output() {
+  public int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError(name + " still running after " + timeout + ":\n" + output());
+    }
+    return process.exitValue();
+  }
+
+  public String output() {
     return String.join("\n", output);
   }
 
-  /** kill -9: nothing graceful. */
-  void kill() throws InterruptedException {
+  /** kill -9: no shutdown hook, no flush, nothing graceful. */
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
   }
@@ -106,7 +112,7 @@ final class Processes implements AutoCloseable {
     }
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
