@@ -45,21 +45,14 @@ public class HypervisorVerticle extends VerticleBase {
   private PlacementStrategy strategy;
   private GroupCommit commits;
   private StickySessions sessions;
-  /** TTL deadlines (epoch millis) of nodes registered with ttlSeconds; kept in memory only. */
-  private final Map<String, Long> deadlines = new HashMap<>();
   private boolean reloading;
   private boolean stopped;
   /** Held while this hub is the cluster's hypervisor (clustered mode only). */
   private Lock leadership;
   private Outbox outbox;
-  private long heartbeatIntervalMs;
-  private long agentTtlMs;
+  private Liveness liveness;
   private long commandExpiryMillis;
   private boolean rescheduleLost;
-  /** Last heartbeat (epoch millis) of each agent-managed node not LOST; memory only, like TTL deadlines. */
-  private final Map<String, Long> lastHeartbeat = new HashMap<>();
-  /** The latest metrics each agent reported: hot state, never stored. */
-  private final Map<String, JsonObject> reportedMetrics = new HashMap<>();
   /** Pending stop commands of each STOPPING instance: it is removed when the last one finishes. */
   private final Map<String, Set<String>> stopsInFlight = new HashMap<>();
 
@@ -71,8 +64,7 @@ public class HypervisorVerticle extends VerticleBase {
     sessions = new StickySessions(conf.getInteger("maxSessions", 1_000_000),
         conf.getLong("sessionIdleMillis", 30 * 60_000L));
     commits = new GroupCommit(store, conf.getInteger("maxBatch", 256), this::reloadAfterFailedWrite);
-    heartbeatIntervalMs = conf.getLong("heartbeatIntervalMs", 1_000L);
-    agentTtlMs = conf.getLong("agentTtlMs", 3_000L);
+    liveness = new Liveness(conf.getLong("heartbeatIntervalMs", 1_000L), conf.getLong("agentTtlMs", 3_000L));
     commandExpiryMillis = conf.getLong("commandExpirySeconds", 3_600L) * 1000;
     rescheduleLost = !"release".equals(conf.getString("lostPolicy", "reschedule"));
     if (!vertx.isClustered()) {
@@ -211,8 +203,7 @@ public class HypervisorVerticle extends VerticleBase {
       unwire(server.id(), mothershipId, change);
     }
     state.removeServer(server.id());
-    deadlines.remove(server.id());
-    lastHeartbeat.remove(server.id());
+    liveness.forget(server.id());
     if (state.removeAgentNode(server.id())) {
       change.sql(CloudSql.DELETE_AGENT_NODE, "nodeId", server.id());
     }
@@ -272,7 +263,7 @@ public class HypervisorVerticle extends VerticleBase {
         .put("reserved", reserved.toJson())
         .put("free", mothership.capacity().minus(reserved).toJson())
         // What the node's agent last reported; null while no agent reports for it.
-        .put("reportedUsage", reportedMetrics.get(mothership.id()))
+        .put("reportedUsage", liveness.metrics(mothership.id()))
         .put("agentManaged", state.agentManaged(mothership.id()))
         .put("instanceCount", state.instanceIdsOn(mothership.id()).size());
   }
@@ -645,9 +636,7 @@ public class HypervisorVerticle extends VerticleBase {
   // --- discovery expiry
 
   private void startTtl(String nodeId, Integer ttlSeconds) {
-    if (ttlSeconds != null) {
-      deadlines.put(nodeId, System.currentTimeMillis() + ttlSeconds * 1000L);
-    }
+    liveness.startTtl(nodeId, ttlSeconds, System.currentTimeMillis());
   }
 
   private Future<JsonObject> heartbeat(String nodeId, NodeState nodeState, Integer ttlSeconds) {
@@ -659,7 +648,7 @@ public class HypervisorVerticle extends VerticleBase {
   }
 
   private JsonObject withExpiry(JsonObject json, String nodeId) {
-    Long deadline = deadlines.get(nodeId);
+    Long deadline = liveness.deadline(nodeId);
     return json.put("expiresAt", deadline == null ? null
         : OffsetDateTime.ofInstant(java.time.Instant.ofEpochMilli(deadline), ZoneOffset.UTC).toString());
   }
@@ -676,13 +665,7 @@ public class HypervisorVerticle extends VerticleBase {
   }
 
   private void expireOverdue(long nowMillis) {
-    if (deadlines.isEmpty()) {
-      return;
-    }
-    List<String> overdue = deadlines.entrySet().stream().filter(e -> e.getValue() <= nowMillis)
-        .map(Map.Entry::getKey).toList();
-    for (String nodeId : overdue) {
-      deadlines.remove(nodeId);
+    for (String nodeId : liveness.expired(nowMillis)) {
       Change change = new Change();
       if (state.mothership(nodeId) != null) {
         releaseMothership(state.mothership(nodeId), NodeState.EXPIRED, false, change);
@@ -817,13 +800,13 @@ public class HypervisorVerticle extends VerticleBase {
     }
     NodeState before = nodeState(nodeId);
     // The agent's heartbeats now say whether the node lives; a REST TTL no longer applies.
-    deadlines.remove(nodeId);
-    lastHeartbeat.put(nodeId, System.currentTimeMillis());
+    liveness.heard(nodeId, System.currentTimeMillis());
     comeOnline(nodeId, before, change);
     reconcile(nodeId, hello.getJsonArray("instances"), change);
     String id = nodeId;
     return commit(change, () -> new JsonObject().put("nodeId", id).put("kind", kind.wireName())
-        .put("state", nodeState(id).name()).put("heartbeatIntervalMs", heartbeatIntervalMs).put("ttlMs", agentTtlMs));
+        .put("state", nodeState(id).name()).put("heartbeatIntervalMs", liveness.heartbeatIntervalMillis())
+        .put("ttlMs", liveness.ttlMillis()));
   }
 
   private String findNode(AgentNode.NodeKind kind, String nodeId, String name) {
@@ -880,10 +863,10 @@ public class HypervisorVerticle extends VerticleBase {
 
   private Future<JsonObject> agentHeartbeat(JsonObject body) {
     AgentNode node = agentNode(body);
-    lastHeartbeat.put(node.nodeId(), System.currentTimeMillis());
+    liveness.heard(node.nodeId(), System.currentTimeMillis());
     JsonObject metrics = body.getJsonObject("metrics");
     if (metrics != null) {
-      reportedMetrics.put(node.nodeId(), metrics.put("reportedAt", now().toString()));
+      liveness.reported(node.nodeId(), metrics.put("reportedAt", now().toString()));
     }
     Change change = new Change();
     NodeState before = nodeState(node.nodeId());
@@ -943,31 +926,17 @@ public class HypervisorVerticle extends VerticleBase {
 
   /** SUSPECT after two missed heartbeats, LOST after the TTL: each transition stored with its event. */
   private void watchHeartbeats(long nowMillis) {
-    if (lastHeartbeat.isEmpty()) {
-      return;
-    }
-    List<String> lost = new ArrayList<>();
-    List<String> suspect = new ArrayList<>();
-    for (Map.Entry<String, Long> entry : lastHeartbeat.entrySet()) {
-      long silent = nowMillis - entry.getValue();
-      if (silent >= agentTtlMs) {
-        lost.add(entry.getKey());
-      } else if (silent >= 2 * heartbeatIntervalMs && nodeState(entry.getKey()) == NodeState.AVAILABLE) {
-        suspect.add(entry.getKey());
-      }
-    }
-    if (lost.isEmpty() && suspect.isEmpty()) {
+    Liveness.Silent silent = liveness.silent(nowMillis, nodeId -> nodeState(nodeId) == NodeState.AVAILABLE);
+    if (silent.isEmpty()) {
       return;
     }
     Change change = new Change();
-    for (String nodeId : suspect) {
+    for (String nodeId : silent.suspect()) {
       setNodeState(nodeId, NodeState.SUSPECT, change);
       change.event("node.suspect", "node/" + nodeId, new JsonObject().put("nodeId", nodeId)
-          .put("kind", kindOf(nodeId).wireName()).put("silentMillis", nowMillis - lastHeartbeat.get(nodeId)));
+          .put("kind", kindOf(nodeId).wireName()).put("silentMillis", nowMillis - liveness.lastHeard(nodeId)));
     }
-    for (String nodeId : lost) {
-      lastHeartbeat.remove(nodeId);
-      reportedMetrics.remove(nodeId);
+    for (String nodeId : silent.lost()) {
       loseNode(nodeId, change);
     }
     commit(change, JsonObject::new).onFailure(failure -> LOG.warn("Could not store liveness transitions", failure));
@@ -1019,11 +988,11 @@ public class HypervisorVerticle extends VerticleBase {
   }
 
   private JsonObject agentSummary(AgentNode node) {
-    Long last = lastHeartbeat.get(node.nodeId());
+    Long last = liveness.lastHeard(node.nodeId());
     return node.toJson().put("state", nodeState(node.nodeId()).name())
         .put("lastHeartbeatAt", last == null ? null
             : OffsetDateTime.ofInstant(java.time.Instant.ofEpochMilli(last), ZoneOffset.UTC).toString())
-        .put("metrics", reportedMetrics.get(node.nodeId()))
+        .put("metrics", liveness.metrics(node.nodeId()))
         .put("pendingCommands", outbox.pendingCount(node.nodeId()));
   }
 
@@ -1176,9 +1145,7 @@ public class HypervisorVerticle extends VerticleBase {
     outbox = loaded.outbox();
     placer = new Placer(state, strategy);
     // Deadlines and heartbeats were not stored: every node gets a full TTL from now.
-    deadlines.clear();
-    lastHeartbeat.clear();
-    reportedMetrics.clear();
+    liveness.clear();
     long nowMillis = System.currentTimeMillis();
     for (RainServer server : state.servers()) {
       if (server.available() && !state.agentManaged(server.id())) {
@@ -1193,7 +1160,7 @@ public class HypervisorVerticle extends VerticleBase {
     for (AgentNode node : state.agentNodes()) {
       NodeState nodeState = nodeState(node.nodeId());
       if (nodeState != NodeState.LOST && nodeState != NodeState.EXPIRED) {
-        lastHeartbeat.put(node.nodeId(), nowMillis);
+        liveness.heard(node.nodeId(), nowMillis);
       }
     }
     // STOPPING instances wait for their pending stop commands; those with none left are removed.
