@@ -111,6 +111,13 @@ public final class HubConfigLoader {
     }
     Path tlsCert = path(values, HubOption.TLS_CERT);
     Path tlsKey = path(values, HubOption.TLS_KEY);
+    Path agentClientCa = path(values, HubOption.AGENT_CLIENT_CA);
+    if (agentClientCa != null && tlsCert == null) {
+      throw new ConfigException("--agent-client-ca needs --tls-cert and --tls-key: client certificates travel in TLS");
+    }
+    if (agentClientCa != null && !Files.isReadable(agentClientCa)) {
+      throw new ConfigException("--agent-client-ca: cannot read " + agentClientCa);
+    }
     if ((tlsCert == null) != (tlsKey == null)) {
       throw new ConfigException("--tls-cert and --tls-key go together: give both or neither.");
     }
@@ -142,6 +149,7 @@ public final class HubConfigLoader {
             .filter(member -> !member.isEmpty()).toList(),
         tlsCert,
         tlsKey,
+        agentClientCa,
         intIn(values, HubOption.BODY_LIMIT, 1024, Integer.MAX_VALUE),
         intIn(values, HubOption.HTTP_INSTANCES, 1, 256),
         intIn(values, HubOption.TOKEN_TTL, 60, 30 * 24 * 3600),

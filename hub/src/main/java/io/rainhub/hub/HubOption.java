@@ -19,6 +19,8 @@ public enum HubOption {
   CLUSTER_MEMBERS("cluster-members", "127.0.0.1", "Comma-separated addresses (host or host:port) of other hubs"),
   TLS_CERT("tls-cert", null, "PEM certificate chain: serve HTTPS (with --tls-key)"),
   TLS_KEY("tls-key", null, "PEM private key for --tls-cert"),
+  AGENT_CLIENT_CA("agent-client-ca", null,
+      "PEM CA certificate(s): agents must also present a client certificate signed by one (mutual TLS; needs --tls-cert)"),
   BODY_LIMIT("body-limit", "1048576", "Largest request body accepted, in bytes (larger gets 413)"),
   HTTP_INSTANCES("http-instances", "1", "HTTP verticle instances (event loops serving the API)"),
   TOKEN_TTL("token-ttl", "3600", "Lifetime of access tokens, in seconds"),

@@ -17,6 +17,7 @@ public record HubSettings(
     List<String> clusterMembers,
     Path tlsCert,
     Path tlsKey,
+    Path agentClientCa,
     long bodyLimit,
     int httpInstances,
     int tokenTtlSeconds,
@@ -38,7 +39,8 @@ public record HubSettings(
     JsonObject http = new JsonObject().put("host", host).put("port", port).put("bodyLimit", bodyLimit)
         .put("instances", httpInstances);
     if (tls()) {
-      http.put("tls", new JsonObject().put("cert", tlsCert.toString()).put("key", tlsKey.toString()));
+      http.put("tls", new JsonObject().put("cert", tlsCert.toString()).put("key", tlsKey.toString())
+          .put("agentClientCa", agentClientCa == null ? null : agentClientCa.toString()));
     }
     JsonObject auth = new JsonObject().put("tokenTtlSeconds", tokenTtlSeconds);
     if (jwtSecret != null) {

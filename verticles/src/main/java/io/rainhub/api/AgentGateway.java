@@ -34,12 +34,15 @@ final class AgentGateway {
   private final Vertx vertx;
   private final JWTAuth jwt;
   private final HubMetrics metrics;
+  private final boolean clientCertificateRequired;
   private final Map<String, Set<AgentSession>> sessionsByToken = new HashMap<>();
 
-  AgentGateway(Vertx vertx, JWTAuth jwt, HubMetrics metrics) {
+  /** With {@code clientCertificateRequired}, agents must also present a certificate the hub's agent CA signed. */
+  AgentGateway(Vertx vertx, JWTAuth jwt, HubMetrics metrics, boolean clientCertificateRequired) {
     this.vertx = vertx;
     this.jwt = jwt;
     this.metrics = metrics;
+    this.clientCertificateRequired = clientCertificateRequired;
     // A revoked token loses its open sessions at once.
     vertx.eventBus().<JsonObject>consumer(AGENT_TOKEN_REVOKED, message -> {
       Set<AgentSession> sessions = sessionsByToken.remove(message.body().getString("id"));
@@ -54,6 +57,10 @@ final class AgentGateway {
    * {@code agent}, and still on record unrevoked. Else 401 before any upgrade.
    */
   void authenticate(RoutingContext ctx) {
+    if (clientCertificateRequired && !hasClientCertificate(ctx)) {
+      ctx.fail(unauthorized("This hub requires agents to present a client certificate signed by its agent CA."));
+      return;
+    }
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
       ctx.fail(unauthorized("An agent token is required: Authorization: Bearer <token>."));
@@ -85,6 +92,18 @@ final class AgentGateway {
           ctx.request().resume();
           ctx.fail(failure);
         });
+  }
+
+  /** TLS verified the certificate against the agent CA during the handshake; here it must be present. */
+  private static boolean hasClientCertificate(RoutingContext ctx) {
+    if (!ctx.request().isSSL()) {
+      return false;
+    }
+    try {
+      return !ctx.request().connection().peerCertificates().isEmpty();
+    } catch (javax.net.ssl.SSLPeerUnverifiedException none) {
+      return false;
+    }
   }
 
   void webSocket(RoutingContext ctx) {

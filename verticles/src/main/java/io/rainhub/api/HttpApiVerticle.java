@@ -9,7 +9,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
@@ -96,7 +98,9 @@ public class HttpApiVerticle extends VerticleBase {
     router.get("/ui/*").handler(StaticHandler.create("webroot"));
 
     // Agents: their own token (role agent), checked against revocation at every connect.
-    AgentGateway agents = new AgentGateway(vertx, jwt, metrics);
+    JsonObject tls = config().getJsonObject("tls");
+    boolean agentCertificates = tls != null && tls.getString("agentClientCa") != null;
+    AgentGateway agents = new AgentGateway(vertx, jwt, metrics, agentCertificates);
     router.route("/agents/*").handler(agents::authenticate);
     router.get("/agents/ws").handler(agents::webSocket);
     router.post("/agents/http/hello").consumes(JSON).handler(agents::httpHello);
@@ -202,6 +206,11 @@ public class HttpApiVerticle extends VerticleBase {
     if (tls != null) {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
           .setCertPath(tls.getString("cert")).setKeyPath(tls.getString("key")));
+      String agentClientCa = tls.getString("agentClientCa");
+      if (agentClientCa != null) {
+        // Asked of every client, required (by the gateway) only of agents: browsers need none.
+        options.setClientAuth(ClientAuth.REQUEST).setTrustOptions(new PemTrustOptions().addCertPath(agentClientCa));
+      }
     }
     return options;
   }
