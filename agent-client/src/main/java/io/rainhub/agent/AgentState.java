@@ -35,6 +35,11 @@ public final class AgentState {
   /** mothershipId → address. */
   private final Map<String, String> wires = new TreeMap<>();
 
+  /** The state of a node that never met a hub. */
+  public static AgentState empty() {
+    return fromJson(new JsonObject());
+  }
+
   /**
    * Reads a state written by {@link #toJson()}. A command still {@code started} was running when
    * the previous agent died: it becomes a failed command that will never be run again.

@@ -35,7 +35,7 @@ public final class FileStateStore implements StateStore {
   public AgentState load() throws IOException {
     Files.createDirectories(file.getParent());
     if (!Files.exists(file)) {
-      return AgentState.fromJson(new JsonObject());
+      return AgentState.empty();
     }
     return AgentState.fromJson(new JsonObject(Files.readString(file)));
   }
