@@ -133,8 +133,11 @@ public final class ScriptRunner {
     reader.start();
     boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     if (!finished) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      // The script before what it started: the other way round, bash may live long enough to print
+      // "Killed" for its child into the output.
+      List<ProcessHandle> children = process.descendants().toList();
       process.destroyForcibly();
+      children.forEach(ProcessHandle::destroyForcibly);
       process.waitFor(5, TimeUnit.SECONDS);
     }
     reader.join(2_000);
