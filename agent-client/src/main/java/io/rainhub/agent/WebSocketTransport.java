@@ -64,7 +64,15 @@ public final class WebSocketTransport implements Transport {
     if (reconnectTimer >= 0) {
       vertx.cancelTimer(reconnectTimer);
     }
-    return socket == null ? Future.succeededFuture() : socket.close();
+    ClientWebSocket open = socket;
+    if (open == null) {
+      return Future.succeededFuture();
+    }
+    // Counted as closed now: the close handler may run after the close completes, and must not reconnect.
+    socket = null;
+    counters.connectionClosed();
+    session.closed();
+    return open.close();
   }
 
   /**
@@ -160,9 +168,6 @@ public final class WebSocketTransport implements Transport {
     socket = null;
     counters.connectionClosed();
     session.closed();
-    if (stopped) {
-      return;
-    }
     long delay = scheduleReconnect();
     log.warn("Connection to the hub closed ({} {}); reconnecting in {} ms", closed.closeStatusCode(),
         closed.closeReason() == null ? "" : closed.closeReason(), delay);
