@@ -23,15 +23,15 @@ import java.util.function.BooleanSupplier;
  * keeps an outbox of commands per node that it sends after each welcome and on each poll until
  * their result arrives, and records what the agents send.
  */
-final class FakeHub {
+public final class FakeHub {
 
   /** Frame as received, with which connection (WebSocket) or "http" and when. */
-  record Received(String nodeId, String via, JsonObject frame, long nanos) {
-    String type() {
+  public record Received(String nodeId, String via, JsonObject frame, long nanos) {
+    public String type() {
       return frame.getString("type");
     }
 
-    JsonObject body() {
+    public JsonObject body() {
       return frame.getJsonObject("body");
     }
   }
@@ -49,7 +49,7 @@ final class FakeHub {
   final List<Received> received = new CopyOnWriteArrayList<>();
   final List<String> authorizations = new CopyOnWriteArrayList<>();
   final AtomicInteger upgradeAttempts = new AtomicInteger();
-  final AtomicLong heartbeats = new AtomicLong();
+  public final AtomicLong heartbeats = new AtomicLong();
   private final Map<String, ServerWebSocket> sockets = new ConcurrentHashMap<>();
   private final Map<String, List<JsonObject>> outbox = new ConcurrentHashMap<>();
   private final Map<String, List<Promise<Void>>> pollers = new ConcurrentHashMap<>();
@@ -60,13 +60,13 @@ final class FakeHub {
     this.server = vertx.createHttpServer();
   }
 
-  static FakeHub start(Vertx vertx) {
+  public static FakeHub start(Vertx vertx) {
     FakeHub hub = new FakeHub(vertx);
     hub.server.requestHandler(hub::request).listen(0, "localhost").await();
     return hub;
   }
 
-  String wsUri() {
+  public String wsUri() {
     return "ws://localhost:" + server.actualPort();
   }
 
@@ -116,7 +116,7 @@ final class FakeHub {
   }
 
   /** Waits until at least {@code count} frames of the type have arrived, and returns them all. */
-  List<Received> await(String type, int count) {
+  public List<Received> await(String type, int count) {
     return await(type, count, Duration.ofSeconds(10));
   }
 
