@@ -30,7 +30,8 @@ public final class RainAgent extends VerticleBase {
   public Future<?> start() {
     FileStateStore store = new FileStateStore(vertx, config.stateDir());
     return vertx.executeBlocking(() -> new Loaded(store.load(), new HostMetricsSource(vertx))).map(loaded -> {
-      ScriptSteps steps = new ScriptSteps(vertx, new ScriptRunner(config.scriptsDir()), config.scriptTimeout());
+      ScriptSteps steps = new ScriptSteps(vertx, "rain-agent-scripts-" + config.identity().name(),
+          new ScriptRunner(config.scriptsDir()), config.scriptTimeout());
       NodeActions actions = new NodeActions(loaded.state(), steps, config.allowGuest(), config.scriptTimeout());
       AgentSession session = new AgentSession(vertx, config.identity(), loaded.state(), store, actions,
           loaded.metrics(), counters, LOG, 0);

@@ -153,7 +153,7 @@ public final class WebSocketTransport implements Transport {
         .timeout(WELCOME_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .onSuccess(welcomed -> backoff.reset())
         .onFailure(error -> {
-          if (!open.isClosed()) {
+          if (!stopped && !open.isClosed()) {
             counters.error("no welcome from the hub: " + error.getMessage());
             log.warn("No welcome from the hub within {} ms: closing the connection", WELCOME_TIMEOUT_MS);
             open.close();

@@ -3,6 +3,7 @@ package io.rainhub.agent.cli;
 import io.rainhub.agent.AgentConfig;
 import io.rainhub.agent.AgentIdentity;
 import io.rainhub.agent.RainAgent;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
@@ -14,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,6 +40,7 @@ public final class RainAgentCommand implements Callable<Integer> {
   /** Logback's configuration inside the jar; not named logback.xml so the jar used as a library imposes none. */
   private static final String LOGBACK_CONFIG = "rain-agent-logback.xml";
   private static final Duration DEFAULT_SCRIPT_TIMEOUT = Duration.ofMinutes(10);
+  private static final long SHUTDOWN_TIMEOUT_SECONDS = 10;
 
   @Spec
   CommandSpec spec;
@@ -96,14 +100,15 @@ public final class RainAgentCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     AgentConfig config = config();
     Vertx vertx = Vertx.vertx();
+    String deployment;
     try {
-      vertx.deployVerticle(new RainAgent(config)).await();
+      deployment = vertx.deployVerticle(new RainAgent(config)).await();
     } catch (Exception failed) {
       LoggerFactory.getLogger(RainAgentCommand.class).error("The agent could not start: {}", failed.toString());
       vertx.close().await();
       return 1;
     }
-    awaitShutdown(vertx);
+    awaitShutdown(vertx, () -> vertx.undeploy(deployment));
     return 0;
   }
 
@@ -139,12 +144,19 @@ public final class RainAgentCommand implements Callable<Integer> {
     }
   }
 
-  /** Blocks until the JVM is asked to stop, then closes Vert.x (which undeploys the agents) first. */
-  static void awaitShutdown(Vertx vertx) throws InterruptedException {
+  /**
+   * Blocks until the JVM is asked to stop (SIGTERM, Ctrl-C); then runs {@code stop} and closes
+   * Vert.x. Stopping first keeps reconnect and ramp timers from using clients Vert.x already closed.
+   */
+  static void awaitShutdown(Vertx vertx, Supplier<Future<?>> stop) throws InterruptedException {
     CountDownLatch closed = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      vertx.close().toCompletionStage().toCompletableFuture().join();
-      closed.countDown();
+      try {
+        stop.get().timeout(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS).eventually(vertx::close)
+            .toCompletionStage().toCompletableFuture().join();
+      } finally {
+        closed.countDown();
+      }
     }, "rain-agent-shutdown"));
     closed.await();
   }

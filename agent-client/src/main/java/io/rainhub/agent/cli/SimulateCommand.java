@@ -77,7 +77,7 @@ public final class SimulateCommand implements Callable<Integer> {
     Future<Void> welcomed = simulator.start().onSuccess(all -> print(out, "all " + count + " agents welcomed in "
         + seconds(System.nanoTime() - started) + " s"));
     if (blastSeconds == 0) {
-      RainAgentCommand.awaitShutdown(vertx);
+      RainAgentCommand.awaitShutdown(vertx, simulator::stop);
       return 0;
     }
     welcomed.await();

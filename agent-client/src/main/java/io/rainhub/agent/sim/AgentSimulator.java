@@ -29,7 +29,7 @@ public final class AgentSimulator {
   private final SimulatorOptions options;
   private final AgentCounters counters = new AgentCounters();
   private final List<SimulatedAgent> agents = new ArrayList<>();
-  private final List<String> deployments = new ArrayList<>();
+  private List<Future<String>> deployments = List.of();
   private WebSocketClient client;
 
   public AgentSimulator(Vertx vertx, SimulatorOptions options) {
@@ -47,21 +47,21 @@ public final class AgentSimulator {
   public Future<Void> start() {
     HubEndpoint hub = HubEndpoint.parse(options.getHub());
     client = HubClients.webSocketClient(vertx, hub, options.getTls(), options.getCount());
+    // One shard per event loop, as many as Vert.x starts by default.
     int shardCount = Math.min(options.getCount(), 2 * Runtime.getRuntime().availableProcessors());
-    List<List<SimulatedAgent>> shards = new ArrayList<>();
-    for (int shard = 0; shard < shardCount; shard++) {
-      shards.add(new ArrayList<>());
+    List<List<SimulatedAgent>> slices = new ArrayList<>();
+    for (int slice = 0; slice < shardCount; slice++) {
+      slices.add(new ArrayList<>());
     }
     for (int number = 1; number <= options.getCount(); number++) {
       SimulatedAgent agent = new SimulatedAgent(vertx, client, hub, options, number, counters);
       agents.add(agent);
-      shards.get(number % shardCount).add(agent);
+      slices.get(number % shardCount).add(agent);
     }
-    List<Future<String>> deployed = shards.stream()
-        .map(shard -> vertx.deployVerticle(new SimulatorShard(shard, options.getConnectRatePerSecond() / shardCount))
-            .onSuccess(deployments::add))
+    deployments = slices.stream()
+        .map(slice -> vertx.deployVerticle(new SimulatorShard(slice, options.getConnectRatePerSecond() / shardCount)))
         .toList();
-    return Future.all(deployed)
+    return Future.all(deployments)
         .compose(all -> Future.all(agents.stream().map(SimulatedAgent::firstWelcome).toList()))
         .mapEmpty();
   }
@@ -86,7 +86,10 @@ public final class AgentSimulator {
 
   /** Closes every agent's connection; the simulator cannot be started again. */
   public Future<Void> stop() {
-    List<Future<Void>> undeployed = deployments.stream().map(vertx::undeploy).toList();
+    List<Future<Void>> undeployed = deployments.stream()
+        .filter(Future::succeeded)
+        .map(deployed -> vertx.undeploy(deployed.result()))
+        .toList();
     return Future.all(undeployed).compose(all -> client == null ? Future.succeededFuture() : client.close());
   }
 }

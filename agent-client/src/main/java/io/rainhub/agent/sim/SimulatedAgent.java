@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 final class SimulatedAgent {
 
   /** The simulator reports through counters; its agents log here, which the agent's jar keeps quiet. */
-  static final Logger LOG = LoggerFactory.getLogger("io.rainhub.agent.sim.agents");
+  private static final Logger LOG = LoggerFactory.getLogger("io.rainhub.agent.sim.agents");
 
   /** One fixed metrics object shared by every agent: never changed, so safe to encode from any thread. */
   private static final JsonObject METRICS = new JsonObject()
