@@ -169,8 +169,9 @@ public final class WebSocketTransport implements Transport {
     counters.connectionClosed();
     session.closed();
     long delay = scheduleReconnect();
-    log.warn("Connection to the hub closed ({} {}); reconnecting in {} ms", closed.closeStatusCode(),
-        closed.closeReason() == null ? "" : closed.closeReason(), delay);
+    String how = closed.closeStatusCode() == null ? "without a close frame"
+        : "with status " + closed.closeStatusCode() + (closed.closeReason() == null ? "" : " " + closed.closeReason());
+    log.warn("Connection to the hub closed {}; reconnecting in {} ms", how, delay);
   }
 
   private void connectFailed(Throwable cause) {

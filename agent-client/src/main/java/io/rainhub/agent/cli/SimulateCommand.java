@@ -1,6 +1,7 @@
 package io.rainhub.agent.cli;
 
 import io.rainhub.agent.AgentCounters;
+import io.rainhub.agent.AgentIdentity;
 import io.rainhub.agent.sim.AgentSimulator;
 import io.rainhub.agent.sim.BlastResult;
 import io.rainhub.agent.sim.SimulatorOptions;
@@ -11,7 +12,6 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -93,14 +93,14 @@ public final class SimulateCommand implements Callable<Integer> {
   }
 
   SimulatorOptions options() {
-    if (!List.of("mothership", "rainserver", "generic").contains(kind)) {
+    if (!AgentIdentity.KINDS.contains(kind)) {
       throw new ParameterException(spec.commandLine(), "--kind must be mothership, rainserver or generic: " + kind);
     }
     if (count < 1 || reportSeconds < 1 || heartbeatMs < 0 || blastSeconds < 0) {
       throw new ParameterException(spec.commandLine(),
           "--count and --report-seconds must be at least 1, --heartbeat-ms and --blast-seconds not negative");
     }
-    hubOptions.endpoint();
+    hubOptions.endpoint(); // a bad --hub fails here, before any agent starts
     return new SimulatorOptions().setHub(hubOptions.hub).setToken(hubOptions.token()).setTls(hubOptions.tls())
         .setCount(count).setKind(kind).setNamePrefix(namePrefix).setCapacity(capacity).setHeartbeatMs(heartbeatMs)
         .setConnectRatePerSecond(connectRate);
