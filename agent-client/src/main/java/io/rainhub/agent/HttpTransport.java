@@ -4,6 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -52,6 +54,7 @@ public final class HttpTransport implements Transport {
       return size() > REMEMBERED_COMMANDS;
     }
   });
+  private HttpClientRequest polling;
   private long timer = -1;
   private boolean connected;
   private boolean stopped;
@@ -111,13 +114,18 @@ public final class HttpTransport implements Transport {
       return;
     }
     counters.error(reason);
-    log.warn("{}: saying hello again", reason);
+    log.warn("Saying hello again: {}", reason);
     endSession();
     retry(this::hello, "hello");
   }
 
   private void endSession() {
     epoch++;
+    if (polling != null) {
+      // Held by the hub for up to POLL_WAIT_MS otherwise, with a pooled connection the next session needs.
+      polling.reset();
+      polling = null;
+    }
     if (connected) {
       connected = false;
       counters.connectionClosed();
@@ -126,11 +134,20 @@ public final class HttpTransport implements Transport {
   }
 
   private void poll(long current) {
-    exchange(HttpMethod.GET, "/commands" + nodeQuery() + "&waitMs=" + POLL_WAIT_MS, null,
-        POLL_WAIT_MS + REQUEST_TIMEOUT_MS).onComplete(reply -> {
+    request(HttpMethod.GET, "/commands" + nodeQuery() + "&waitMs=" + POLL_WAIT_MS, POLL_WAIT_MS + REQUEST_TIMEOUT_MS)
+        .compose(request -> {
+          if (current != epoch) {
+            request.reset();
+            return Future.failedFuture("the session ended");
+          }
+          polling = request;
+          return send(request, null);
+        })
+        .onComplete(reply -> {
           if (current != epoch) {
             return;
           }
+          polling = null;
           if (reply.succeeded() && isSessionLost(reply.result().status())) {
             restart(current, "the hub answered the command poll with HTTP " + reply.result().status());
             return;
@@ -232,20 +249,24 @@ public final class HttpTransport implements Transport {
   }
 
   private Future<Reply> exchange(HttpMethod method, String path, JsonObject frame, long timeoutMs) {
-    RequestOptions options = new RequestOptions()
+    return request(method, path, timeoutMs).compose(request -> send(request, frame));
+  }
+
+  private Future<HttpClientRequest> request(HttpMethod method, String path, long timeoutMs) {
+    return client.request(new RequestOptions()
         .setMethod(method)
         .setHost(hub.host())
         .setPort(hub.port())
         .setSsl(hub.ssl())
         .setURI(hub.path("/agents/http" + path))
         .setIdleTimeout(timeoutMs)
-        .putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
-    if (frame != null) {
-      options.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-    }
-    return client.request(options)
-        .compose(request -> frame == null ? request.send() : request.send(frame.toBuffer()))
-        .compose(response -> response.body().map(body -> new Reply(response.statusCode(), body)));
+        .putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token));
+  }
+
+  private static Future<Reply> send(HttpClientRequest request, JsonObject frame) {
+    Future<HttpClientResponse> response = frame == null ? request.send()
+        : request.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").send(frame.toBuffer());
+    return response.compose(answer -> answer.body().map(body -> new Reply(answer.statusCode(), body)));
   }
 
   private record Reply(int status, Buffer body) {

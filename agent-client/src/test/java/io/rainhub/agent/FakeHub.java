@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,6 +55,8 @@ public final class FakeHub {
   private final Map<String, List<JsonObject>> outbox = new ConcurrentHashMap<>();
   private final Map<String, List<Promise<Void>>> pollers = new ConcurrentHashMap<>();
   private final AtomicInteger connections = new AtomicInteger();
+  /** Nodes welcomed over HTTP; the others get 404, as from a hub that lost them. */
+  private final Set<String> httpNodes = ConcurrentHashMap.newKeySet();
 
   private FakeHub(Vertx vertx) {
     this.vertx = vertx;
@@ -97,6 +100,11 @@ public final class FakeHub {
   /** Sends raw text to a connected node, e.g. a malformed frame. */
   void sendRaw(String nodeId, String text) {
     sockets.get(nodeId).writeTextMessage(text);
+  }
+
+  /** The HTTP fallback forgets the node: its next request gets 404. */
+  void forget(String nodeId) {
+    httpNodes.remove(nodeId);
   }
 
   void closeSockets() {
@@ -150,11 +158,17 @@ public final class FakeHub {
       return;
     }
     String nodeId = request.getParam("node");
+    if (request.path().startsWith("/agents/http/") && !request.path().endsWith("/hello")
+        && !httpNodes.contains(nodeId)) {
+      request.response().setStatusCode(404).end();
+      return;
+    }
     switch (request.path()) {
       case "/agents/ws" -> request.toWebSocket().onSuccess(this::socket);
       case "/agents/http/hello" -> request.body().onSuccess(body -> {
         JsonObject hello = body.toJsonObject();
         String id = record(null, "http", hello);
+        httpNodes.add(id);
         request.response().setStatusCode(200).putHeader("Content-Type", "application/json")
             .end(welcome(id).encode());
       });

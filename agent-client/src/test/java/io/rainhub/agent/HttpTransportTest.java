@@ -62,4 +62,25 @@ class HttpTransportTest {
     assertThat(hub.authorizations).contains("/agents/http/hello Bearer T", "/agents/http/heartbeat Bearer T",
         "/agents/http/commands Bearer T", "/agents/http/frames Bearer T");
   }
+
+  @Test
+  void aHubThatForgotTheNodeGetsANewHello(Vertx vertx) throws Exception {
+    FakeHub hub = FakeHub.start(vertx);
+    AgentConfig config = new AgentConfig(HubEndpoint.parse(hub.httpUri()), "T",
+        new AgentIdentity("generic", "g", "10.0.0.7", null, Map.of(), List.of(), AgentIdentity.currentVersion()),
+        Files.createDirectories(work.resolve("scripts")), work.resolve("state"), false,
+        AgentConfig.TransportKind.HTTP, TlsSettings.DEFAULT, Duration.ofSeconds(20));
+    RainAgent agent = new RainAgent(config);
+    vertx.deployVerticle(agent).await();
+    hub.await(Frames.HEARTBEAT, 2);
+
+    hub.forget("node-g");
+
+    Received again = hub.await(Frames.HELLO, 2).get(1);
+    assertThat(again.body().getString("nodeId")).isEqualTo("node-g");
+    int heartbeats = hub.frames(Frames.HEARTBEAT).size();
+    hub.await(Frames.HEARTBEAT, heartbeats + 2);
+    assertThat(agent.counters().reconnects()).isPositive();
+    assertThat(agent.counters().lastError()).contains("404");
+  }
 }
