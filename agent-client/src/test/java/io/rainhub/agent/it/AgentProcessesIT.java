@@ -31,7 +31,7 @@ class AgentProcessesIT {
   private static final String PASSWORD = "agents-it-admin-password";
 
   @TempDir
-  Path work;
+  static Path work;
 
   private ChildProcess hub;
   private HubApi api;
