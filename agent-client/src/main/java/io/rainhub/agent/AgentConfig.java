@@ -8,9 +8,17 @@ import java.time.Duration;
  * scripts and state live, and what it may do.
  *
  * @param scriptTimeout the longest a lifecycle script (or a guest command without timeoutMs) may run
+ * @param keepAlive how a silent hub is noticed on the WebSocket
  */
 public record AgentConfig(HubEndpoint hub, String token, AgentIdentity identity, Path scriptsDir, Path stateDir,
-    boolean allowGuest, TransportKind transport, TlsSettings tls, Duration scriptTimeout) {
+    boolean allowGuest, TransportKind transport, TlsSettings tls, Duration scriptTimeout,
+    WebSocketTransport.KeepAlive keepAlive) {
+
+  public AgentConfig(HubEndpoint hub, String token, AgentIdentity identity, Path scriptsDir, Path stateDir,
+      boolean allowGuest, TransportKind transport, TlsSettings tls, Duration scriptTimeout) {
+    this(hub, token, identity, scriptsDir, stateDir, allowGuest, transport, tls, scriptTimeout,
+        WebSocketTransport.KeepAlive.DEFAULT);
+  }
 
   /** {@code --transport}: the WebSocket, or the HTTP fallback. */
   public enum TransportKind { WS, HTTP }

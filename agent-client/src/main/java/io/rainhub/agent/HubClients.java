@@ -24,7 +24,9 @@ public final class HubClients {
         .setVerifyHost(!tls.trustAll())
         .setConnectTimeout(CONNECT_TIMEOUT_MS)
         .setMaxMessageSize(MAX_FRAME_BYTES)
-        .setMaxConnections(maxConnections);
+        .setMaxConnections(maxConnections)
+        // A hub that stopped answering will not answer our close either: give up on it quickly.
+        .setClosingTimeout(2);
     return vertx.createWebSocketClient(options);
   }
 

@@ -37,7 +37,7 @@ public final class RainAgent extends VerticleBase {
           loaded.metrics(), counters, LOG, 0);
       transport = switch (config.transport()) {
         case WS -> new WebSocketTransport(vertx, HubClients.webSocketClient(vertx, config.hub(), config.tls(), 1),
-            config.hub(), config.token(), session, counters, LOG);
+            config.hub(), config.token(), session, counters, LOG, config.keepAlive());
         case HTTP -> new HttpTransport(vertx, HubClients.httpClient(vertx, config.hub(), config.tls()), config.hub(),
             config.token(), session, counters, LOG);
       };

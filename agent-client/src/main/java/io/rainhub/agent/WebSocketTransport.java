@@ -11,6 +11,7 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -25,6 +26,14 @@ public final class WebSocketTransport implements Transport {
 
   /** A hub that opens the socket but never answers hello is treated as a failed connection. */
   private static final long WELCOME_TIMEOUT_MS = 15_000;
+  /**
+   * How a hub that vanished without closing the socket (host gone, network cut) is noticed: a ping
+   * every {@code pingEvery}, and a socket silent for {@code silenceLimit} (no pong, no frame) is
+   * closed and reopened.
+   */
+  public record KeepAlive(Duration pingEvery, Duration silenceLimit) {
+    public static final KeepAlive DEFAULT = new KeepAlive(Duration.ofSeconds(10), Duration.ofSeconds(30));
+  }
   /** Frames written per turn of the event loop while flooding, so replies still get read. */
   private static final int FLOOD_BURST = 64;
 
@@ -35,15 +44,19 @@ public final class WebSocketTransport implements Transport {
   private final AgentSession session;
   private final AgentCounters counters;
   private final Logger log;
+  private final KeepAlive keepAlive;
   private final Backoff backoff = Backoff.forReconnects();
   private Context context;
   private ClientWebSocket socket;
   private long reconnectTimer = -1;
+  private long keepAliveTimer = -1;
+  private long lastHeardNanos;
   private boolean stopped;
 
   public WebSocketTransport(Vertx vertx, WebSocketClient client, HubEndpoint hub, String token,
-      AgentSession session, AgentCounters counters, Logger log) {
+      AgentSession session, AgentCounters counters, Logger log, KeepAlive keepAlive) {
     this.vertx = vertx;
+    this.keepAlive = keepAlive;
     this.client = client;
     this.hub = hub;
     this.token = token;
@@ -64,6 +77,7 @@ public final class WebSocketTransport implements Transport {
     if (reconnectTimer >= 0) {
       vertx.cancelTimer(reconnectTimer);
     }
+    stopKeepAlive();
     ClientWebSocket open = socket;
     if (open == null) {
       return Future.succeededFuture();
@@ -125,7 +139,11 @@ public final class WebSocketTransport implements Transport {
       return;
     }
     ClientWebSocket candidate = client.webSocket();
-    candidate.textMessageHandler(session::receive);
+    candidate.textMessageHandler(text -> {
+      lastHeardNanos = System.nanoTime();
+      session.receive(text);
+    });
+    candidate.pongHandler(pong -> lastHeardNanos = System.nanoTime());
     candidate.exceptionHandler(error -> log.debug("WebSocket error: {}", error.toString()));
     candidate.closeHandler(closed -> closed(candidate));
     WebSocketConnectOptions options = new WebSocketConnectOptions()
@@ -148,6 +166,7 @@ public final class WebSocketTransport implements Transport {
   private void opened(ClientWebSocket open) {
     socket = open;
     counters.connectionOpened();
+    keepAlive(open);
     log.info("Connected to {}", hub.webSocketUri());
     session.open(frame -> open.writeTextMessage(frame.encode()))
         .timeout(WELCOME_TIMEOUT_MS, TimeUnit.MILLISECONDS)
@@ -166,12 +185,33 @@ public final class WebSocketTransport implements Transport {
       return;
     }
     socket = null;
+    stopKeepAlive();
     counters.connectionClosed();
     session.closed();
     long delay = scheduleReconnect();
     String how = closed.closeStatusCode() == null ? "without a close frame"
         : "with status " + closed.closeStatusCode() + (closed.closeReason() == null ? "" : " " + closed.closeReason());
     log.warn("Connection to the hub closed {}; reconnecting in {} ms", how, delay);
+  }
+
+  private void keepAlive(ClientWebSocket open) {
+    lastHeardNanos = System.nanoTime();
+    keepAliveTimer = vertx.setPeriodic(keepAlive.pingEvery().toMillis(), tick -> {
+      long silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastHeardNanos);
+      if (silentMs >= keepAlive.silenceLimit().toMillis()) {
+        log.warn("Nothing from the hub for {} ms (not even a pong): closing the connection to reopen it", silentMs);
+        open.close();
+      } else {
+        open.writePing(io.vertx.core.buffer.Buffer.buffer("rain"));
+      }
+    });
+  }
+
+  private void stopKeepAlive() {
+    if (keepAliveTimer >= 0) {
+      vertx.cancelTimer(keepAliveTimer);
+      keepAliveTimer = -1;
+    }
   }
 
   private void connectFailed(Throwable cause) {

@@ -111,6 +111,11 @@ public final class FakeHub {
     sockets.values().forEach(ServerWebSocket::close);
   }
 
+  /** Stops reading the agents' sockets: no frame is taken and no ping answered, as if the hub hung. */
+  void freezeSockets() {
+    sockets.values().forEach(ServerWebSocket::pause);
+  }
+
   int connectionCount() {
     return connections.get();
   }

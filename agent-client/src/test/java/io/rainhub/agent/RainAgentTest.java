@@ -131,6 +131,24 @@ class RainAgentTest {
   }
 
   @Test
+  void aHubThatHangsWithoutClosingTheSocketIsLeftAndReconnectedTo() throws Exception {
+    AgentConfig quick = config("a", false);
+    deploy(new AgentConfig(quick.hub(), quick.token(), quick.identity(), quick.scriptsDir(), quick.stateDir(),
+        quick.allowGuest(), quick.transport(), quick.tls(), quick.scriptTimeout(),
+        new WebSocketTransport.KeepAlive(Duration.ofMillis(100), Duration.ofMillis(600))));
+    hub.await(Frames.HELLO, 1);
+    Thread.sleep(1_000);
+    assertThat(hub.connectionCount()).as("pongs keep a live hub's socket open").isEqualTo(1);
+
+    long frozenAt = System.nanoTime();
+    hub.freezeSockets();
+    Received again = hub.await(Frames.HELLO, 2, Duration.ofSeconds(15)).get(1);
+    // Silence limit, then the close gives up on the hung hub after 2 s, then the backoff.
+    assertThat(Duration.ofNanos(again.nanos() - frozenAt)).isLessThan(Duration.ofSeconds(6));
+    assertThat(again.body().getString("nodeId")).isEqualTo("node-a");
+  }
+
+  @Test
   void aRefusedTokenIsRetriedWithBackoffUntilTheHubAcceptsIt() {
     hub.acceptedToken = "another";
     RainAgent agent = deploy(config("a", false));

@@ -52,7 +52,8 @@ final class SimulatedAgent {
     NodeActions actions = new NodeActions(state, new InstantSteps(), true, Duration.ZERO);
     session = new AgentSession(vertx, identity, state, StateStore.inMemory(), actions, FIXED_METRICS, counters,
         LOG, options.getHeartbeatMs());
-    transport = new WebSocketTransport(vertx, client, hub, options.getToken(), session, counters, LOG);
+    transport = new WebSocketTransport(vertx, client, hub, options.getToken(), session, counters, LOG,
+        WebSocketTransport.KeepAlive.DEFAULT);
   }
 
   /** Call on the agent's event loop. */
