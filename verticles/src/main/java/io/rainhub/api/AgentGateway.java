@@ -107,6 +107,11 @@ final class AgentGateway {
   }
 
   void webSocket(RoutingContext ctx) {
+    if (!"websocket".equalsIgnoreCase(ctx.request().getHeader(HttpHeaders.UPGRADE))) {
+      throw new ProblemException(new Problem(400, "WebSocket expected",
+          "Agents connect here with a WebSocket upgrade (or use the HTTP fallback under /agents/http/).",
+          java.util.List.of(new Problem.InvalidParam("Upgrade", "must be websocket"))));
+    }
     String tokenId = ctx.get(TOKEN_ID);
     ctx.request().toWebSocket().onFailure(ctx::fail).onSuccess(socket -> {
       Set<AgentSession> sessions = sessionsByToken.computeIfAbsent(tokenId, k -> new HashSet<>());

@@ -31,6 +31,7 @@ final class AgentSession {
   private static final int MAX_MALFORMED_IN_A_ROW = 10;
   private static final short POLICY_VIOLATION = 1008;
   private static final short PROTOCOL_ERROR = 1002;
+  private static final short MESSAGE_TOO_BIG = 1009;
 
   private final ServerWebSocket socket;
   private final EventBus bus;
@@ -62,7 +63,15 @@ final class AgentSession {
   void start() {
     socket.textMessageHandler(this::onText);
     socket.binaryMessageHandler(binary -> refuse(new FrameException("malformed", "Frames are JSON text, not binary.", null)));
-    socket.exceptionHandler(failure -> LOG.debug("Agent socket of node {} failed: {}", nodeId, failure.toString()));
+    socket.exceptionHandler(failure -> {
+      LOG.debug("Agent socket of node {} failed: {}", nodeId, failure.toString());
+      // Vert.x drops a message over the maximum size (1 MiB) and only reports it here; the agent
+      // would never learn why, so the protocol closes the connection (1009) instead.
+      if (failure instanceof IllegalStateException && String.valueOf(failure.getMessage()).contains("max message size")) {
+        metrics.agentFrameRefused("too-large");
+        close(MESSAGE_TOO_BIG, "message over " + AgentFrames.MAX_FRAME_BYTES + " bytes");
+      }
+    });
     socket.closeHandler(closedNow -> {
       closed = true;
       if (commands != null) {

@@ -3,57 +3,74 @@ package io.rainhub.agents;
 import static io.rainhub.testing.TestHub.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rainhub.api.HttpApiVerticle;
 import io.rainhub.testing.HubContract;
 import io.rainhub.testing.TestAgent;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 /**
- * The agent gateway over a real WebSocket: hello registers the same record REST shows, commands
- * follow cloud API changes and survive reconnects, silence makes a node SUSPECT then LOST.
- * Heartbeats every 200 ms and a 600 ms TTL keep it quick.
+ * The agent gateway over its real interfaces (the WebSocket, the HTTP fallback, the REST API and
+ * the event log): who may connect, what a misbehaving agent gets, liveness and rescheduling,
+ * delivery of commands across reconnects, request-reply, and what operators see. Heartbeats every
+ * 200 ms and a 600 ms TTL keep it quick. One hub serves the class, so every test works in its own
+ * pool (a unique label on its motherships and components) and with its own names.
  */
 abstract class AgentGatewayContract extends HubContract {
 
+  static final long HEARTBEAT_MS = 200;
+  static final long TTL_MS = 600;
+  static final long COMMAND_EXPIRY_SECONDS = 4;
+  private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
+
+  private String sharedAgentToken;
+
   @Override
   protected JsonObject hypervisorConfig() {
-    return new JsonObject().put("heartbeatIntervalMs", 200).put("agentTtlMs", 600);
+    return new JsonObject().put("heartbeatIntervalMs", HEARTBEAT_MS).put("agentTtlMs", TTL_MS)
+        .put("commandExpirySeconds", COMMAND_EXPIRY_SECONDS);
   }
 
-  String agentToken() {
-    JsonObject created = await(hub.postJson("/v1.0/agent-tokens", admin,
-        new JsonObject().put("name", "agent-" + UUID.randomUUID()).put("ttlDays", 1))).bodyAsJsonObject();
-    return created.getString("token");
-  }
-
-  static String unique(String prefix) {
-    return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-  }
+  // ------------------------------------------------------------------ registration and commands
 
   @Test
   void aMothershipAgentRegistersTheRecordRestListsAndGetsCommandsForItsInstances() {
     String name = unique("ms");
     try (TestAgent agent = await(TestAgent.connect(hub.vertx(), hub.port(), agentToken()))) {
       String pool = unique("pool");
-      JsonObject welcome = agent.hello(TestAgent.motherhipHello(name, 64, 65536).put("labels", new JsonObject().put("pool", pool)));
+      JsonObject welcome = agent.hello(TestAgent.mothershipHello(name, 64, 65536).put("labels", pool(pool)));
       String nodeId = welcome.getString("nodeId");
-      assertThat(welcome.getLong("heartbeatIntervalMs")).isEqualTo(200);
-      assertThat(welcome.getLong("ttlMs")).isEqualTo(600);
+      assertThat(welcome.getLong("heartbeatIntervalMs")).isEqualTo(HEARTBEAT_MS);
+      assertThat(welcome.getLong("ttlMs")).isEqualTo(TTL_MS);
       agent.heartbeat(new JsonArray());
 
-      JsonObject listed = await(hub.get("/mothership/" + nodeId, admin)).bodyAsJsonObject();
+      JsonObject listed = getJson("/mothership/" + nodeId);
       assertThat(listed.getString("name")).isEqualTo(name);
       assertThat(listed.getBoolean("agentManaged")).isTrue();
 
-      String component = unique("comp");
-      assertThat(await(hub.postJson("/webcomponent/", admin, new JsonObject().put("id", component).put("version", "1.0")
-          .put("urls", new JsonArray().add("/" + component + "/*"))
-          .put("resources", new JsonObject().put("cpu", 1).put("ramMb", 128).put("bandwidthMbps", 1))
-          .put("labels", new JsonObject().put("pool", pool)))).statusCode()).isEqualTo(201);
-      JsonObject instance = await(hub.postJson("/webcomponent/" + component + "/1.0", admin, new JsonObject()))
-          .bodyAsJsonObject();
+      String component = deployComponent(pool);
+      JsonObject instance = instantiate(component);
       String instanceId = instance.getString("instanceId");
       assertThat(instance.getString("state")).isEqualTo("PLACED");
 
@@ -66,17 +83,895 @@ abstract class AgentGatewayContract extends HubContract {
     }
   }
 
-  private void awaitState(String path, String expected) {
+  // ------------------------------------------------------------------ who may connect
+
+  @Test
+  void theUpgradeTakesOnlyAValidUnrevokedAgentTokenAndRefusesEverythingElseWith401() throws Exception {
+    JsonObject issued = issueAgentToken();
+    String secret = hubSecret();
+    long now = System.currentTimeMillis() / 1000;
+
+    // Control: a token made by hand with the hub's key and a real agent token id is accepted, so each
+    // refusal below is about the one thing that differs from it.
+    String handMade = hs256(secret, agentClaims(issued.getString("id"), now - 10, now + 600));
+    try (TestAgent accepted = await(TestAgent.connect(hub.vertx(), hub.port(), handMade))) {
+      assertThat(accepted.hello(TestAgent.genericHello(unique("hand-made"))).getString("nodeId")).isNotNull();
+    }
+
+    byte[] otherKey = new byte[32];
+    new SecureRandom().nextBytes(otherKey);
+    assertRefusedAtUpgrade(null, "no token");
+    assertRefusedAtUpgrade("not-a-jwt", "garbage");
+    assertRefusedAtUpgrade(hs256(Base64.getEncoder().encodeToString(otherKey),
+        agentClaims(issued.getString("id"), now - 10, now + 600)), "forged (signed with another key)");
+    assertRefusedAtUpgrade(hs256(secret, agentClaims(issued.getString("id"), now - 7200, now - 3600)), "expired");
+    assertRefusedAtUpgrade(admin, "a people token (admin login)");
+
+    JsonObject revoked = issueAgentToken();
+    assertThat(await(hub.client().delete("/v1.0/agent-tokens/" + revoked.getString("id"))
+        .bearerTokenAuthentication(admin).send()).statusCode()).isEqualTo(200);
+    assertRefusedAtUpgrade(revoked.getString("token"), "revoked");
+
+    // A good token without an upgrade is a client error, answered like any other.
+    JsonObject problem = assertProblem(await(hub.get("/agents/ws", issued.getString("token"))), 400);
+    assertThat(problem.getJsonArray("invalid-params").getJsonObject(0).getString("name")).isEqualTo("Upgrade");
+  }
+
+  @Test
+  void revokingATokenClosesItsOpenSessionsWith1008AndNoOthers() {
+    JsonObject doomed = issueAgentToken();
+    try (TestAgent victim = await(TestAgent.connect(hub.vertx(), hub.port(), doomed.getString("token")));
+         TestAgent bystander = await(TestAgent.connect(hub.vertx(), hub.port(), agentToken()))) {
+      victim.hello(TestAgent.genericHello(unique("doomed")));
+      bystander.hello(TestAgent.genericHello(unique("bystander")));
+
+      assertThat(await(hub.client().delete("/v1.0/agent-tokens/" + doomed.getString("id"))
+          .bearerTokenAuthentication(admin).send()).statusCode()).isEqualTo(200);
+
+      assertThat(victim.awaitClose(5_000)).as("close code of the revoked token's session").isEqualTo((short) 1008);
+      // The session on another token is still served: it gets an answer to a frame.
+      JsonObject probe = TestAgent.frame("dance", new JsonObject());
+      bystander.send(probe);
+      assertThat(bystander.expectError().getString("inReplyTo")).isEqualTo(probe.getString("id"));
+      assertThat(bystander.closeCode()).isNull();
+    }
+  }
+
+  // ------------------------------------------------------------------ misbehaving agents
+
+  @Test
+  void badFramesAreAnsweredWithErrorFramesNamingTheProblemAndTheConnectionStaysUsable() {
+    try (TestAgent agent = await(TestAgent.connect(hub.vertx(), hub.port(), agentToken()))) {
+      JsonObject early = TestAgent.frame("heartbeat", new JsonObject().put("metrics", new JsonObject()));
+      agent.send(early);
+      assertError(agent.expectError(), "hello-required", early.getString("id"));
+
+      agent.sendText("this is { not json");
+      assertError(agent.expectError(), "malformed", null);
+      agent.sendText("[1, 2, 3]");
+      assertError(agent.expectError(), "malformed", null);
+      JsonObject noId = TestAgent.frame("heartbeat", new JsonObject());
+      noId.remove("id");
+      agent.send(noId);
+      assertError(agent.expectError(), "malformed", null);
+
+      JsonObject unknown = TestAgent.frame("dance", new JsonObject());
+      agent.send(unknown);
+      assertError(agent.expectError(), "unknown-type", unknown.getString("id"));
+
+      JsonObject badKind = TestAgent.frame("hello", TestAgent.genericHello(unique("toaster")).put("kind", "toaster"));
+      agent.send(badKind);
+      assertThat(assertError(agent.expectError(), "malformed", badKind.getString("id")).getString("message"))
+          .contains("kind");
+      JsonObject noCapacity = TestAgent.mothershipHello(unique("ms"), 1, 1);
+      noCapacity.remove("capacity");
+      JsonObject noCapacityHello = TestAgent.frame("hello", noCapacity);
+      agent.send(noCapacityHello);
+      assertThat(assertError(agent.expectError(), "malformed", noCapacityHello.getString("id")).getString("message"))
+          .contains("capacity");
+      JsonObject noUrls = TestAgent.frame("hello", TestAgent.rainServerHello(unique("rs"), new JsonArray()).copy());
+      noUrls.getJsonObject("body").remove("urls");
+      agent.send(noUrls);
+      assertThat(assertError(agent.expectError(), "malformed", noUrls.getString("id")).getString("message"))
+          .contains("urls");
+
+      // None of that cost the connection: a good hello is welcomed, a second one is refused.
+      assertThat(agent.hello(TestAgent.genericHello(unique("survivor"))).getString("nodeId")).isNotNull();
+      JsonObject again = TestAgent.frame("hello", TestAgent.genericHello(unique("again")));
+      agent.send(again);
+      assertError(agent.expectError(), "duplicate-hello", again.getString("id"));
+      assertThat(agent.closeCode()).isNull();
+    }
+  }
+
+  @Test
+  void aHelloForAnotherProtocolVersionIsRefusedAndTheConnectionClosedWith1002() {
+    try (TestAgent agent = await(TestAgent.connect(hub.vertx(), hub.port(), agentToken()))) {
+      JsonObject hello = TestAgent.frame("hello", TestAgent.genericHello(unique("future")).put("protocol", 2));
+      agent.send(hello);
+      assertError(agent.expectError(), "unsupported-protocol", hello.getString("id"));
+      assertThat(agent.awaitClose(5_000)).isEqualTo((short) 1002);
+    }
+  }
+
+  @Test
+  void tenMalformedFramesInARowCloseTheConnectionWith1008ButAGoodFrameBreaksTheRun() {
+    try (TestAgent agent = await(TestAgent.connect(hub.vertx(), hub.port(), agentToken()))) {
+      for (int i = 0; i < 9; i++) {
+        agent.sendText("{");
+        assertError(agent.expectError(), "malformed", null);
+      }
+      // A well-formed frame (refused only because hello comes first) ends the run of malformed ones.
+      agent.send(TestAgent.frame("heartbeat", new JsonObject()));
+      assertThat(agent.expectError().getString("code")).isEqualTo("hello-required");
+      for (int i = 0; i < 9; i++) {
+        agent.sendText("{");
+        assertError(agent.expectError(), "malformed", null);
+      }
+      assertThat(agent.closeCode()).as("open after 9 malformed frames in a row").isNull();
+
+      agent.sendText("{");
+      assertThat(agent.awaitClose(5_000)).as("close code after the 10th in a row").isEqualTo((short) 1008);
+    }
+  }
+
+  @Test
+  void aMessageOver1MiBClosesThatSocketWith1009AndTheHubServesOn() {
+    String name = unique("big");
+    try (TestAgent agent = await(TestAgent.connect(hub.vertx(), hub.port(), agentToken()))) {
+      String nodeId = agent.hello(TestAgent.genericHello(name)).getString("nodeId");
+      long mark = eventMark();
+      JsonObject big = TestAgent.frame("event", new JsonObject().put("type", "padding")
+          .put("pad", "x".repeat(1024 * 1024)));
+      agent.sendText(big.encode());
+      assertThat(agent.awaitClose(5_000)).as("close code after a message over 1 MiB").isEqualTo((short) 1009);
+      assertThat(events(mark, "agent.padding")).as("nothing of the big message was used").isEmpty();
+
+      assertThat(await(hub.client().get("/health/ready").send()).statusCode()).isEqualTo(200);
+      try (TestAgent next = await(TestAgent.connect(hub.vertx(), hub.port(), agentToken()))) {
+        JsonObject welcome = next.hello(TestAgent.genericHello(name).put("nodeId", nodeId));
+        assertThat(welcome.getString("nodeId")).as("the same node comes back").isEqualTo(nodeId);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ liveness
+
+  @Test
+  void aSilentMothershipIsSuspectThenLostItsInstanceMovesAndOnReturnItIsToldToStopIt() {
+    String pool = unique("pool");
+    long mark = eventMark();
+    String nameA = unique("ms-a");
+    String nameB = unique("ms-b");
+    TestAgent a = mothershipAgent(nameA, pool).keepAlive();
+    TestAgent b = mothershipAgent(nameB, pool).keepAlive();
+    try {
+      JsonObject placed = instantiate(deployComponent(pool));
+      String instanceId = placed.getString("instanceId");
+      String victimId = placed.getString("mothershipId");
+      TestAgent victim = victimId.equals(a.nodeId()) ? a : b;
+      TestAgent survivor = victim == a ? b : a;
+      String victimName = victim == a ? nameA : nameB;
+      String survivorId = survivor.nodeId();
+      JsonObject start = victim.expectCommand("instantiate");
+      victim.result(start, "succeeded");
+      JsonArray runningThere = new JsonArray().add(new JsonObject().put("instanceId", instanceId)
+          .put("state", "RUNNING").put("generation", 0));
+      victim.reportInstances(runningThere);
+      awaitState("/webcomponent/" + instanceId, "RUNNING");
+
+      victim.stopHeartbeats();
+      sleep(30);
+      long silentSince = victim.lastHeartbeatAt();
+
+      JsonObject lost = awaitEvent(mark, "node.lost", victimId);
+      JsonObject suspect = first(events(mark, "node.suspect"), victimId);
+      assertThat(suspect).as("node.suspect before node.lost").isNotNull();
+      assertThat(suspect.getLong("seq")).isLessThan(lost.getLong("seq"));
+      long suspectAfter = millis(suspect.getString("createdAt")) - silentSince;
+      long lostAfter = millis(lost.getString("createdAt")) - silentSince;
+      assertThat(suspectAfter).as("SUSPECT after two missed heartbeats").isGreaterThanOrEqualTo(2 * HEARTBEAT_MS);
+      assertThat(lostAfter).as("LOST after the TTL, within 500 ms of it").isBetween(TTL_MS, TTL_MS + 500);
+      assertThat(events(mark, "node.online")).as("no flapping back while silent")
+          .noneMatch(e -> e.encode().contains(victimId) && e.getLong("seq") > suspect.getLong("seq"));
+
+      JsonObject lostRecord = getJson("/mothership/" + victimId);
+      assertThat(lostRecord.getString("state")).isEqualTo("LOST");
+      assertThat(lostRecord.getJsonObject("reserved").getDouble("cpu")).isZero();
+      assertThat(lostRecord.getInteger("instanceCount")).isZero();
+
+      JsonObject rescheduled = awaitEvent(mark, "instance.rescheduled", instanceId).getJsonObject("payload");
+      assertThat(rescheduled.getString("from")).isEqualTo(victimId);
+      assertThat(rescheduled.getString("to")).isEqualTo(survivorId);
+      JsonObject moved = getJson("/webcomponent/" + instanceId);
+      assertThat(moved.getString("state")).isEqualTo("PLACED");
+      assertThat(moved.getJsonArray("placements")).hasSize(1);
+      assertThat(moved.getJsonArray("placements").getJsonObject(0).getString("mothershipId")).isEqualTo(survivorId);
+      assertThat(moved.getJsonArray("placements").getJsonObject(0).getString("role")).isEqualTo("primary");
+      JsonObject restart = survivor.expectCommand("instantiate");
+      assertThat(restart.getJsonObject("body").getJsonObject("args").getString("instanceId")).isEqualTo(instanceId);
+      assertThat(restart.getJsonObject("body").getJsonObject("args").getString("role")).isEqualTo("primary");
+      survivor.result(restart, "succeeded");
+      survivor.reportInstances(runningThere);
+      awaitState("/webcomponent/" + instanceId, "RUNNING");
+
+      // The lost node's agent returns on a new connection, still running the instance that moved away.
+      long returnMark = eventMark();
+      try (TestAgent back = await(TestAgent.connect(hub.vertx(), hub.port(), agentToken()))) {
+        JsonObject welcome = back.hello(TestAgent.mothershipHello(victimName, 4, 4096).put("labels", pool(pool))
+            .put("nodeId", victimId).put("lastCommandSeq", start.getLong("seq")).put("instances", runningThere));
+        assertThat(welcome.getString("nodeId")).isEqualTo(victimId);
+        assertThat(welcome.getString("state")).isEqualTo("AVAILABLE");
+        assertThat(victim.awaitClose(5_000)).as("the old connection is replaced").isEqualTo((short) 1008);
+        JsonObject returned = awaitEvent(returnMark, "node.returned", victimId).getJsonObject("payload");
+        assertThat(returned.getString("previousState")).isEqualTo("LOST");
+
+        JsonObject stop = back.expectCommand("stop");
+        assertThat(stop.getJsonObject("body").getJsonObject("args").getString("instanceId")).isEqualTo(instanceId);
+        // Heartbeats that still report it while the stop is pending do not pile up more stops.
+        back.reportInstances(runningThere);
+        back.keepAlive();
+        sleep(3 * TestAgent.KEEPALIVE_MILLIS + 50);
+        assertThat(commandsOf(victimId).stream().filter(c -> c.getString("action").equals("stop")
+            && instanceId.equals(c.getJsonObject("args").getString("instanceId")))).hasSize(1);
+        back.result(stop, "succeeded");
+        back.reportInstances(new JsonArray());
+
+        awaitJson("/v1.0/commands/" + stop.getJsonObject("body").getString("commandId"),
+            command -> "SUCCEEDED".equals(command.getString("state")), "the stop command SUCCEEDED");
+        JsonObject after = getJson("/webcomponent/" + instanceId);
+        assertThat(after.getString("state")).as("the moved instance is untouched").isEqualTo("RUNNING");
+        assertThat(after.getJsonArray("placements").getJsonObject(0).getString("mothershipId")).isEqualTo(survivorId);
+        assertThat(getJson("/mothership/" + victimId).getString("state")).isEqualTo("AVAILABLE");
+      }
+    } finally {
+      a.close();
+      b.close();
+    }
+  }
+
+  @Test
+  void aShortSilenceMakesAMothershipSuspectButItKeepsItsInstances() {
+    String pool = unique("pool");
+    try (TestAgent agent = mothershipAgent(unique("ms"), pool).keepAlive()) {
+      String nodeId = agent.nodeId();
+      String instanceId = instantiate(deployComponent(pool)).getString("instanceId");
+      agent.result(agent.expectCommand("instantiate"), "succeeded");
+      awaitState("/webcomponent/" + instanceId, "RUNNING");
+      long mark = eventMark();
+
+      agent.stopHeartbeats();
+      // Heartbeats resume as soon as the node is SUSPECT (after 2 intervals), well before the TTL.
+      long deadline = System.currentTimeMillis() + 5_000;
+      while (!"SUSPECT".equals(getJson("/mothership/" + nodeId).getString("state"))) {
+        assertThat(System.currentTimeMillis()).as("SUSPECT within 5 s").isLessThan(deadline);
+      }
+      agent.keepAlive();
+
+      JsonObject online = awaitEvent(mark, "node.online", nodeId).getJsonObject("payload");
+      assertThat(online.getString("previousState")).isEqualTo("SUSPECT");
+      assertThat(first(events(mark, "node.suspect"), nodeId)).isNotNull();
+      assertThat(getJson("/mothership/" + nodeId).getString("state")).isEqualTo("AVAILABLE");
+      JsonObject instance = getJson("/webcomponent/" + instanceId);
+      assertThat(instance.getString("state")).isEqualTo("RUNNING");
+      assertThat(instance.getJsonArray("placements").getJsonObject(0).getString("mothershipId")).isEqualTo(nodeId);
+      assertThat(events(mark, "node.lost,instance.rescheduled,instance.unplaced"))
+          .filteredOn(e -> e.encode().contains(nodeId) || e.encode().contains(instanceId)).isEmpty();
+    }
+  }
+
+  // ------------------------------------------------------------------ delivery across reconnects
+
+  @Test
+  void aCommandQueuedWhileTheAgentIsAwayIsDeliveredWhenItReturns() {
+    String pool = unique("pool");
+    String name = unique("ms");
+    String nodeId;
+    try (TestAgent agent = mothershipAgent(name, pool)) {
+      nodeId = agent.nodeId();
+    }
+    awaitState("/mothership/" + nodeId, "LOST");
+
+    HttpResponse<Buffer> timedOut = await(hub.postJson("/v1.0/nodes/" + nodeId + "/commands", admin, new JsonObject()
+        .put("action", "guest").put("args", new JsonObject().put("command", "echo hi")).put("timeoutMs", 200)));
+    String commandId = assertProblem(timedOut, 504).getString("commandId");
+    assertThat(commandId).isNotNull();
+    JsonObject stored = getJson("/v1.0/commands/" + commandId);
+    assertThat(stored.getString("state")).isEqualTo("PENDING");
+    assertThat(stored.getString("nodeId")).isEqualTo(nodeId);
+    String laterId = assertProblem(await(hub.postJson("/v1.0/nodes/" + nodeId + "/commands", admin, new JsonObject()
+        .put("action", "guest").put("args", new JsonObject().put("command", "echo later")).put("timeoutMs", 100))), 504)
+        .getString("commandId");
+
+    try (TestAgent back = await(TestAgent.connect(hub.vertx(), hub.port(), agentToken()))) {
+      back.hello(TestAgent.mothershipHello(name, 4, 4096).put("labels", pool(pool)).put("nodeId", nodeId)
+          .put("lastCommandSeq", 0));
+      JsonObject command = back.expect("command");
+      assertThat(command.getJsonObject("body").getString("commandId")).isEqualTo(commandId);
+      assertThat(command.getLong("seq")).isEqualTo(stored.getLong("seq"));
+      assertThat(command.getJsonObject("body").getString("action")).isEqualTo("guest");
+      assertThat(command.getJsonObject("body").getJsonObject("args").getString("command")).isEqualTo("echo hi");
+      assertThat(command.getJsonObject("body").getString("expiresAt")).isNotNull();
+      JsonObject later = back.expect("command");
+      assertThat(later.getJsonObject("body").getString("commandId")).as("then the next one, in order").isEqualTo(laterId);
+      assertThat(later.getLong("seq")).isEqualTo(command.getLong("seq") + 1);
+      back.result(command, "succeeded", new JsonArray().add("hi"));
+      back.result(later, "succeeded");
+
+      JsonObject done = awaitJson("/v1.0/commands/" + commandId, c -> "SUCCEEDED".equals(c.getString("state")),
+          "the command SUCCEEDED");
+      assertThat(done.getJsonObject("result").getJsonArray("output")).containsExactly("hi");
+      assertThat(done.getString("finishedAt")).isNotNull();
+    }
+  }
+
+  @Test
+  void aCommandWithoutResultIsSentAgainAfterAReconnectAndARepeatedResultChangesNothing() {
+    String pool = unique("pool");
+    String name = unique("ms");
+    long mark = eventMark();
+    TestAgent first = mothershipAgent(name, pool).keepAlive();
+    String nodeId = first.nodeId();
+    JsonObject command;
+    try {
+      Future<HttpResponse<Buffer>> reply = hub.postJson("/v1.0/nodes/" + nodeId + "/commands", admin, new JsonObject()
+          .put("action", "guest").put("args", new JsonObject().put("command", "true")).put("timeoutMs", 300));
+      command = first.expectCommand("guest");
+      first.ack(command);
+      assertProblem(await(reply), 504);
+    } finally {
+      first.close();
+    }
+    String commandId = command.getJsonObject("body").getString("commandId");
+
+    try (TestAgent again = await(TestAgent.connect(hub.vertx(), hub.port(), agentToken()))) {
+      // It even says it finished that sequence: no result reached the hub, so it comes again.
+      again.hello(TestAgent.mothershipHello(name, 4, 4096).put("labels", pool(pool)).put("nodeId", nodeId)
+          .put("lastCommandSeq", command.getLong("seq")));
+      JsonObject resent = again.expectCommand("guest");
+      assertThat(resent.getJsonObject("body").getString("commandId")).isEqualTo(commandId);
+      assertThat(resent.getLong("seq")).isEqualTo(command.getLong("seq"));
+
+      again.result(resent, "succeeded", new JsonArray().add("once"));
+      awaitJson("/v1.0/commands/" + commandId, c -> "SUCCEEDED".equals(c.getString("state")), "SUCCEEDED");
+      again.result(resent, "failed", new JsonArray().add("twice"));
+      // Frames of one connection reach the hypervisor in order: once this event is logged, so was the repeat.
+      again.send(TestAgent.frame("event", new JsonObject().put("type", "marker")));
+      awaitEvent(mark, "agent.marker", nodeId);
+
+      JsonObject after = getJson("/v1.0/commands/" + commandId);
+      assertThat(after.getString("state")).isEqualTo("SUCCEEDED");
+      assertThat(after.getJsonObject("result").getJsonArray("output")).containsExactly("once");
+      assertThat(events(mark, "command.succeeded")).filteredOn(e -> e.encode().contains(commandId)).hasSize(1);
+      assertThat(events(mark, "command.failed")).filteredOn(e -> e.encode().contains(commandId)).isEmpty();
+    }
+  }
+
+  @Test
+  void aCommandNoAgentCollectsExpiresAndIsNeverDelivered() {
+    String name = unique("away");
+    String nodeId;
+    try (TestAgent agent = await(TestAgent.connect(hub.vertx(), hub.port(), agentToken()))) {
+      nodeId = agent.hello(TestAgent.genericHello(name)).getString("nodeId");
+    }
+    long mark = eventMark();
+    String commandId = assertProblem(await(hub.postJson("/v1.0/nodes/" + nodeId + "/commands", admin, new JsonObject()
+        .put("action", "guest").put("args", new JsonObject().put("command", "true")).put("timeoutMs", 100))), 504)
+        .getString("commandId");
+
+    JsonObject expired = awaitJson("/v1.0/commands/" + commandId, c -> "EXPIRED".equals(c.getString("state")),
+        "EXPIRED after " + COMMAND_EXPIRY_SECONDS + " s");
+    assertThat(millis(expired.getString("expiresAt")) - millis(expired.getString("createdAt")))
+        .isEqualTo(COMMAND_EXPIRY_SECONDS * 1000);
+    assertThat(millis(expired.getString("finishedAt"))).as("not before expiresAt")
+        .isGreaterThanOrEqualTo(millis(expired.getString("expiresAt")));
+    assertThat(expired.getValue("result")).isNull();
+    assertThat(awaitEvent(mark, "command.expired", commandId)).isNotNull();
+
+    try (TestAgent back = await(TestAgent.connect(hub.vertx(), hub.port(), agentToken()))) {
+      back.hello(TestAgent.genericHello(name).put("nodeId", nodeId));
+      JsonObject frame = back.next(500);
+      assertThat(frame).as("an expired command is not delivered").isNull();
+    }
+  }
+
+  // ------------------------------------------------------------------ request-reply
+
+  @Test
+  void aCommandSentOverTheApiIsAnsweredWithTheAgentsResult() {
+    try (TestAgent agent = mothershipAgent(unique("ms"), unique("pool")).keepAlive()) {
+      String path = "/v1.0/nodes/" + agent.nodeId() + "/commands";
+      Future<HttpResponse<Buffer>> reply = hub.postJson(path, admin, new JsonObject().put("action", "guest")
+          .put("args", new JsonObject().put("command", "uname -s")).put("timeoutMs", 10_000));
+      JsonObject command = agent.expectCommand("guest");
+      assertThat(command.getJsonObject("body").getJsonObject("args").getString("command")).isEqualTo("uname -s");
+      // Another node cannot finish this node's command.
+      try (TestAgent other = await(TestAgent.connect(hub.vertx(), hub.port(), agentToken()))) {
+        String otherId = other.hello(TestAgent.genericHello(unique("other"))).getString("nodeId");
+        long mark = eventMark();
+        other.result(command, "failed", new JsonArray().add("not mine"));
+        other.send(TestAgent.frame("event", new JsonObject().put("type", "marker")));
+        awaitEvent(mark, "agent.marker", otherId);
+        assertThat(reply.isComplete()).as("still waiting for the right node").isFalse();
+        assertThat(getJson("/v1.0/commands/" + command.getJsonObject("body").getString("commandId")).getString("state"))
+            .isEqualTo("PENDING");
+      }
+      agent.result(command, "succeeded", new JsonArray().add("Linux"));
+      HttpResponse<Buffer> answered = await(reply);
+      assertThat(answered.statusCode()).as(answered.bodyAsString()).isEqualTo(200);
+      JsonObject body = answered.bodyAsJsonObject();
+      assertThat(body.getString("commandId")).isEqualTo(command.getJsonObject("body").getString("commandId"));
+      assertThat(body.getString("state")).isEqualTo("SUCCEEDED");
+      assertThat(body.getString("action")).isEqualTo("guest");
+      assertThat(body.getJsonObject("result").getJsonArray("output")).containsExactly("Linux");
+      assertThat(body.getJsonObject("result").getInteger("exitCode")).isZero();
+
+      // A failed command is an answer too.
+      Future<HttpResponse<Buffer>> failing = hub.postJson(path, admin, new JsonObject().put("action", "update")
+          .put("args", new JsonObject().put("instanceId", "nope")));
+      agent.result(agent.expectCommand("update"), "failed", new JsonArray().add("no such instance"));
+      HttpResponse<Buffer> failed = await(failing);
+      assertThat(failed.statusCode()).as(failed.bodyAsString()).isEqualTo(200);
+      assertThat(failed.bodyAsJsonObject().getString("state")).isEqualTo("FAILED");
+      assertThat(failed.bodyAsJsonObject().getJsonObject("result").getString("status")).isEqualTo("failed");
+
+      assertThat(commandsOf(agent.nodeId())).extracting(c -> c.getString("state"))
+          .as("newest first").containsExactly("FAILED", "SUCCEEDED");
+
+      assertInvalid(path, new JsonObject().put("action", "instantiate"), "action");
+      assertInvalid(path, new JsonObject().put("args", new JsonObject()), "action");
+      assertInvalid(path, new JsonObject().put("action", "guest").put("args", "echo hi"), "args");
+      assertInvalid(path, new JsonObject().put("action", "guest").put("timeoutMs", 0), "timeoutMs");
+      assertThat(commandsOf(agent.nodeId())).as("refused commands are not queued").hasSize(2);
+    }
+  }
+
+  @Test
+  void commandsForUnknownNodesAndNodesWithoutAgentAreNotFound() {
+    JsonObject guest = new JsonObject().put("action", "guest").put("args", new JsonObject().put("command", "true"));
+    assertProblem(await(hub.postJson("/v1.0/nodes/" + UUID.randomUUID() + "/commands", admin, guest)), 404);
+    JsonObject restOnly = await(hub.postJson("/mothership/", admin, new JsonObject().put("name", unique("rest"))
+        .put("address", "rest.test:9000").put("labels", pool(unique("pool")))
+        .put("capacity", new JsonObject().put("cpu", 1).put("ramMb", 128).put("bandwidthMbps", 1)))).bodyAsJsonObject();
+    assertProblem(await(hub.postJson("/v1.0/nodes/" + restOnly.getString("id") + "/commands", admin, guest)), 404);
+    assertProblem(await(hub.get("/v1.0/commands/" + UUID.randomUUID(), admin)), 404);
+  }
+
+  // ------------------------------------------------------------------ stopping
+
+  @Test
+  void stoppingAnInstanceOnAnAgentMothershipWaitsForTheAgentThenReleasesItsCapacity() {
+    String pool = unique("pool");
+    try (TestAgent agent = mothershipAgent(unique("ms"), pool).keepAlive()) {
+      String nodeId = agent.nodeId();
+      long mark = eventMark();
+      String instanceId = instantiate(deployComponent(pool)).getString("instanceId");
+      agent.result(agent.expectCommand("instantiate"), "succeeded");
+      agent.reportInstances(new JsonArray().add(new JsonObject().put("instanceId", instanceId)
+          .put("state", "RUNNING").put("generation", 0)));
+      awaitState("/webcomponent/" + instanceId, "RUNNING");
+      assertThat(getJson("/mothership/" + nodeId).getJsonObject("reserved").getDouble("cpu")).isEqualTo(1.0);
+
+      HttpResponse<Buffer> stopping = await(hub.client().delete("/webcomponent/" + instanceId)
+          .bearerTokenAuthentication(admin).send());
+      assertThat(stopping.statusCode()).as(stopping.bodyAsString()).isEqualTo(200);
+      assertThat(stopping.bodyAsJsonObject().getString("state")).isEqualTo("STOPPING");
+      JsonObject stop = agent.expectCommand("stop");
+      assertThat(stop.getJsonObject("body").getJsonObject("args").getString("instanceId")).isEqualTo(instanceId);
+      // Until the agent confirms, the instance holds its capacity.
+      assertThat(getJson("/webcomponent/" + instanceId).getString("state")).isEqualTo("STOPPING");
+      assertThat(getJson("/mothership/" + nodeId).getJsonObject("reserved").getDouble("cpu")).isEqualTo(1.0);
+
+      agent.result(stop, "succeeded");
+      agent.reportInstances(new JsonArray());
+      awaitStatus("/webcomponent/" + instanceId, 404);
+      JsonObject mothership = getJson("/mothership/" + nodeId);
+      assertThat(mothership.getJsonObject("reserved").getDouble("cpu")).isZero();
+      assertThat(mothership.getJsonObject("reserved").getInteger("ramMb")).isZero();
+      assertThat(mothership.getInteger("instanceCount")).isZero();
+      assertThat(awaitEvent(mark, "instance.stopped", instanceId).getJsonObject("payload").getString("state"))
+          .isEqualTo("STOPPED");
+    }
+  }
+
+  // ------------------------------------------------------------------ rain servers
+
+  @Test
+  void aRainServerAgentIsListedAndToldAboutEveryChangeOfItsWiring() {
+    String pool = unique("pool");
+    String prefix = "/" + unique("site");
+    String serverName = unique("rs");
+    JsonArray urls = new JsonArray().add(prefix + "/*");
+    try (TestAgent server = await(TestAgent.connect(hub.vertx(), hub.port(), agentToken()));
+         TestAgent mothership = mothershipAgent(unique("ms"), pool).keepAlive()) {
+      JsonObject welcome = server.hello(TestAgent.rainServerHello(serverName, urls));
+      server.keepAlive();
+      String serverId = welcome.getString("nodeId");
+      assertThat(welcome.getString("kind")).isEqualTo("rainserver");
+      JsonObject listed = first(getJson("/rainservers/all").getJsonArray("items").stream()
+          .map(JsonObject.class::cast).toList(), serverId);
+      assertThat(listed).as("listed in /rainservers/all").isNotNull();
+      assertThat(listed.getString("name")).isEqualTo(serverName);
+      assertThat(listed.getString("state")).isEqualTo("AVAILABLE");
+
+      // An instance serving its URLs: the server is wired to the instance's mothership.
+      instantiate(deployComponent(pool, prefix + "/cart"));
+      JsonObject connect = server.expectCommand("connect");
+      assertThat(connect.getJsonObject("body").getJsonObject("args").getString("mothershipId"))
+          .isEqualTo(mothership.nodeId());
+      assertThat(connect.getJsonObject("body").getJsonObject("args").getString("address")).isNotBlank();
+      server.result(connect, "succeeded");
+
+      // The mothership is lost: the wire goes, and the server is told.
+      mothership.stopHeartbeats();
+      JsonObject disconnect = server.expectCommand("disconnect");
+      assertThat(disconnect.getJsonObject("body").getJsonObject("args").getString("mothershipId"))
+          .isEqualTo(mothership.nodeId());
+      assertThat(disconnect.getLong("seq")).as("sequence per node, no gaps").isEqualTo(connect.getLong("seq") + 1);
+      server.result(disconnect, "succeeded");
+
+      HttpResponse<Buffer> reset = await(hub.client().put("/rainservers/" + serverId)
+          .bearerTokenAuthentication(admin).send());
+      assertThat(reset.statusCode()).as(reset.bodyAsString()).isEqualTo(200);
+      JsonObject resetCommand = server.expectCommand("reset");
+      assertThat(resetCommand.getLong("seq")).isEqualTo(disconnect.getLong("seq") + 1);
+      server.result(resetCommand, "succeeded");
+
+      // The server itself is lost; when its agent returns it is reset, whatever it remembers.
+      server.stopHeartbeats();
+      awaitAgent(serverId, node -> "LOST".equals(node.getString("state")));
+      try (TestAgent back = await(TestAgent.connect(hub.vertx(), hub.port(), agentToken()))) {
+        JsonObject again = back.hello(TestAgent.rainServerHello(serverName, urls).put("nodeId", serverId)
+            .put("lastCommandSeq", resetCommand.getLong("seq")));
+        assertThat(again.getString("nodeId")).isEqualTo(serverId);
+        JsonObject resetOnReturn = back.expectCommand("reset");
+        assertThat(resetOnReturn.getLong("seq")).isEqualTo(resetCommand.getLong("seq") + 1);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ HTTP fallback
+
+  @Test
+  void theHttpFallbackSpeaksTheSameProtocol() {
+    JsonObject issued = issueAgentToken();
+    String token = issued.getString("token");
+    String pool = unique("pool");
+    HttpResponse<Buffer> hello = await(hub.postJson("/agents/http/hello", token,
+        TestAgent.frame("hello", TestAgent.mothershipHello(unique("http-ms"), 4, 4096).put("labels", pool(pool)))));
+    assertThat(hello.statusCode()).as(hello.bodyAsString()).isEqualTo(200);
+    assertThat(hello.bodyAsJsonObject().getString("type")).isEqualTo("welcome");
+    JsonObject welcome = hello.bodyAsJsonObject().getJsonObject("body");
+    String nodeId = welcome.getString("nodeId");
+    assertThat(welcome.getLong("heartbeatIntervalMs")).isEqualTo(HEARTBEAT_MS);
+    assertThat(getJson("/mothership/" + nodeId).getBoolean("agentManaged")).isTrue();
+
+    // Heartbeats over HTTP keep the node alive past the TTL, like socket heartbeats.
+    long until = System.currentTimeMillis() + TTL_MS + 300;
+    while (System.currentTimeMillis() < until) {
+      HttpResponse<Buffer> beat = await(hub.postJson("/agents/http/heartbeat?node=" + nodeId, token,
+          TestAgent.frame("heartbeat", new JsonObject().put("metrics", new JsonObject().put("cpu", 0.5)))));
+      assertThat(beat.statusCode()).as(beat.bodyAsString()).isEqualTo(204);
+      sleep(HEARTBEAT_MS / 2);
+    }
+    assertThat(getJson("/mothership/" + nodeId).getString("state")).isEqualTo("AVAILABLE");
+    // Kept alive in the background from here on.
+    long beating = hub.vertx().setPeriodic(TestAgent.KEEPALIVE_MILLIS, t -> hub.postJson(
+        "/agents/http/heartbeat?node=" + nodeId, token, TestAgent.frame("heartbeat", new JsonObject())));
+    try {
+      // A queued command is in the next poll, and stays there until its result arrives.
+      Future<HttpResponse<Buffer>> reply = hub.postJson("/v1.0/nodes/" + nodeId + "/commands", admin,
+          new JsonObject().put("action", "guest").put("args", new JsonObject().put("command", "date")));
+      JsonObject command = pollCommands(token, nodeId, 5_000).getJsonObject(0);
+      assertThat(command.getString("type")).isEqualTo("command");
+      assertThat(command.getJsonObject("body").getString("action")).isEqualTo("guest");
+      assertThat(pollCommands(token, nodeId, 0)).as("still pending: polled again").hasSize(1);
+      HttpResponse<Buffer> result = await(hub.postJson("/agents/http/frames?node=" + nodeId, token,
+          TestAgent.frame("result", new JsonObject().put("commandId", command.getJsonObject("body").getString("commandId"))
+              .put("seq", command.getLong("seq")).put("status", "succeeded").put("output", new JsonArray().add("today")))));
+      assertThat(result.statusCode()).as(result.bodyAsString()).isEqualTo(204);
+      HttpResponse<Buffer> answered = await(reply);
+      assertThat(answered.statusCode()).as(answered.bodyAsString()).isEqualTo(200);
+      assertThat(answered.bodyAsJsonObject().getString("state")).isEqualTo("SUCCEEDED");
+
+      // With nothing pending, a poll waits its time and answers empty...
+      long before = System.currentTimeMillis();
+      assertThat(pollCommands(token, nodeId, 300)).isEmpty();
+      assertThat(System.currentTimeMillis() - before).as("waited waitMs").isGreaterThanOrEqualTo(280);
+      // ...but answers as soon as a command is queued.
+      Future<HttpResponse<Buffer>> longPoll = hub.client()
+          .get("/agents/http/commands?node=" + nodeId + "&waitMs=10000").bearerTokenAuthentication(token).send();
+      sleep(300);
+      long queuedAt = System.currentTimeMillis();
+      hub.postJson("/v1.0/nodes/" + nodeId + "/commands", admin,
+          new JsonObject().put("action", "guest").put("args", new JsonObject().put("command", "true")).put("timeoutMs", 200));
+      HttpResponse<Buffer> woken = await(longPoll);
+      assertThat(System.currentTimeMillis() - queuedAt).as("long poll answered when the command was queued")
+          .isLessThan(2_000);
+      assertThat(woken.statusCode()).isEqualTo(200);
+      assertThat(woken.bodyAsJsonObject().getJsonArray("commands")).hasSize(1);
+
+      // Refusals are problem documents.
+      assertThat(assertProblem(await(hub.client().get("/agents/http/commands?node=" + nodeId + "&waitMs=30001")
+          .bearerTokenAuthentication(token).send()), 400).getJsonArray("invalid-params").getJsonObject(0)
+          .getString("name")).isEqualTo("waitMs");
+      assertThat(assertProblem(await(hub.client().get("/agents/http/commands?waitMs=0")
+          .bearerTokenAuthentication(token).send()), 400).getJsonArray("invalid-params").getJsonObject(0)
+          .getString("name")).isEqualTo("node");
+      assertProblem(await(hub.postJson("/agents/http/heartbeat?node=" + nodeId, token,
+          new JsonObject().put("type", "heartbeat").put("body", new JsonObject()))), 400);
+      assertProblem(await(hub.postJson("/agents/http/frames?node=" + nodeId, token,
+          TestAgent.frame("heartbeat", new JsonObject()))), 400);
+      assertProblem(await(hub.postJson("/agents/http/heartbeat?node=" + UUID.randomUUID(), token,
+          TestAgent.frame("heartbeat", new JsonObject()))), 404);
+      assertProblem(await(hub.client().post("/agents/http/hello").sendJsonObject(
+          TestAgent.frame("hello", TestAgent.genericHello(unique("anon"))))), 401);
+      assertProblem(await(hub.postJson("/agents/http/hello", admin,
+          TestAgent.frame("hello", TestAgent.genericHello(unique("person"))))), 401);
+      assertProblem(await(hub.client().get("/agents/http/commands?node=" + nodeId + "&waitMs=0").send()), 401);
+
+      // A revoked token is refused at once over HTTP too.
+      await(hub.client().delete("/v1.0/agent-tokens/" + issued.getString("id")).bearerTokenAuthentication(admin).send());
+      assertProblem(await(hub.postJson("/agents/http/heartbeat?node=" + nodeId, token,
+          TestAgent.frame("heartbeat", new JsonObject()))), 401);
+    } finally {
+      hub.vertx().cancelTimer(beating);
+    }
+  }
+
+  // ------------------------------------------------------------------ what operators see
+
+  @Test
+  void theAgentListShowsEachNodesLivenessMetricsAndPendingCommands() {
+    String name = unique("listed");
+    String nodeId;
+    try (TestAgent agent = await(TestAgent.connect(hub.vertx(), hub.port(), agentToken()))) {
+      nodeId = agent.hello(TestAgent.genericHello(name)).getString("nodeId");
+      long before = System.currentTimeMillis();
+      agent.keepAlive();
+      assertProblem(await(hub.postJson("/v1.0/nodes/" + nodeId + "/commands", admin, new JsonObject()
+          .put("action", "guest").put("args", new JsonObject().put("command", "true")).put("timeoutMs", 100))), 504);
+
+      JsonObject listed = awaitAgent(nodeId, node -> node.getJsonObject("metrics") != null);
+      assertThat(listed.getString("kind")).isEqualTo("generic");
+      assertThat(listed.getString("name")).isEqualTo(name);
+      assertThat(listed.getString("agentVersion")).isEqualTo("test-1");
+      assertThat(listed.getString("state")).isEqualTo("AVAILABLE");
+      assertThat(millis(listed.getString("lastHeartbeatAt"))).isGreaterThanOrEqualTo(before - 5);
+      assertThat(listed.getJsonObject("metrics").getDouble("cpu")).isEqualTo(0.25);
+      assertThat(listed.getInteger("pendingCommands")).isEqualTo(1);
+    }
+    JsonObject lost = awaitAgent(nodeId, node -> "LOST".equals(node.getString("state")));
+    assertThat(lost.getString("lastHeartbeatAt")).isNull();
+    assertThat(lost.getInteger("pendingCommands")).as("commands wait for the node's return").isEqualTo(1);
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  static String unique(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  static JsonObject pool(String pool) {
+    return new JsonObject().put("pool", pool);
+  }
+
+  /** A new agent token: its record with the token itself. */
+  JsonObject issueAgentToken() {
+    HttpResponse<Buffer> created = await(hub.postJson("/v1.0/agent-tokens", admin,
+        new JsonObject().put("name", unique("agent")).put("ttlDays", 1)));
+    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+    return created.bodyAsJsonObject();
+  }
+
+  /** A token the tests that do not revoke share. */
+  String agentToken() {
+    if (sharedAgentToken == null) {
+      sharedAgentToken = issueAgentToken().getString("token");
+    }
+    return sharedAgentToken;
+  }
+
+  /** A connected mothership agent (4 cpu, 4 GiB) in {@code pool}, welcomed. */
+  TestAgent mothershipAgent(String name, String pool) {
+    TestAgent agent = await(TestAgent.connect(hub.vertx(), hub.port(), agentToken()));
+    agent.hello(TestAgent.mothershipHello(name, 4, 4096).put("labels", pool(pool)));
+    return agent;
+  }
+
+  /** Deploys a component needing 1 cpu in {@code pool}, serving {@code urls} (default: its own prefix). */
+  String deployComponent(String pool, String... urls) {
+    String id = unique("comp");
+    JsonArray served = urls.length == 0 ? new JsonArray().add("/" + id + "/*") : new JsonArray(List.of(urls));
+    HttpResponse<Buffer> deployed = await(hub.postJson("/webcomponent/", admin, new JsonObject().put("id", id)
+        .put("version", "1.0").put("urls", served)
+        .put("resources", new JsonObject().put("cpu", 1).put("ramMb", 128).put("bandwidthMbps", 1))
+        .put("labels", pool(pool))));
+    assertThat(deployed.statusCode()).as(deployed.bodyAsString()).isEqualTo(201);
+    return id;
+  }
+
+  JsonObject instantiate(String component) {
+    HttpResponse<Buffer> placed = await(hub.postJson("/webcomponent/" + component + "/1.0", admin, new JsonObject()));
+    assertThat(placed.statusCode()).as(placed.bodyAsString()).isEqualTo(201);
+    return placed.bodyAsJsonObject();
+  }
+
+  JsonObject getJson(String path) {
+    HttpResponse<Buffer> response = await(hub.get(path, admin));
+    assertThat(response.statusCode()).as("GET %s: %s", path, response.bodyAsString()).isEqualTo(200);
+    return response.bodyAsJsonObject();
+  }
+
+  List<JsonObject> commandsOf(String nodeId) {
+    return getJson("/v1.0/nodes/" + nodeId + "/commands").getJsonArray("items").stream()
+        .map(JsonObject.class::cast).toList();
+  }
+
+  JsonArray pollCommands(String token, String nodeId, long waitMs) {
+    HttpResponse<Buffer> polled = await(hub.client().get("/agents/http/commands?node=" + nodeId + "&waitMs=" + waitMs)
+        .bearerTokenAuthentication(token).send());
+    assertThat(polled.statusCode()).as(polled.bodyAsString()).isEqualTo(200);
+    return polled.bodyAsJsonObject().getJsonArray("commands");
+  }
+
+  JsonObject awaitAgent(String nodeId, Predicate<JsonObject> condition) {
     long deadline = System.currentTimeMillis() + 10_000;
-    String state = null;
+    JsonObject node = null;
     while (System.currentTimeMillis() < deadline) {
-      state = await(hub.get(path, admin)).bodyAsJsonObject().getString("state");
-      if (expected.equals(state)) {
+      node = first(getJson("/v1.0/agents").getJsonArray("items").stream().map(JsonObject.class::cast).toList(), nodeId);
+      if (node != null && condition.test(node)) {
+        return node;
+      }
+      sleep(50);
+    }
+    throw new AssertionError("agent " + nodeId + " never matched; last listed as " + node);
+  }
+
+  JsonObject awaitJson(String path, Predicate<JsonObject> condition, String what) {
+    long deadline = System.currentTimeMillis() + 10_000;
+    JsonObject body = null;
+    while (System.currentTimeMillis() < deadline) {
+      body = getJson(path);
+      if (condition.test(body)) {
+        return body;
+      }
+      sleep(50);
+    }
+    throw new AssertionError(path + ": expected " + what + ", last got " + body);
+  }
+
+  private void awaitState(String path, String expected) {
+    awaitJson(path, body -> expected.equals(body.getString("state")), "state " + expected);
+  }
+
+  private void awaitStatus(String path, int status) {
+    long deadline = System.currentTimeMillis() + 10_000;
+    int last = -1;
+    while (System.currentTimeMillis() < deadline) {
+      last = await(hub.get(path, admin)).statusCode();
+      if (last == status) {
         return;
       }
       sleep(50);
     }
-    throw new AssertionError(path + " stayed " + state + ", expected " + expected);
+    throw new AssertionError(path + " stayed " + last + ", expected " + status);
+  }
+
+  /** The newest event sequence so far: look for events after it. */
+  long eventMark() {
+    return getJson("/v1.0/events?since=0&limit=1").getLong("newestSeq");
+  }
+
+  /** Every event after {@code since} of the given types (comma-separated), oldest first. */
+  List<JsonObject> events(long since, String types) {
+    List<JsonObject> found = new ArrayList<>();
+    long cursor = since;
+    while (true) {
+      JsonObject page = getJson("/v1.0/events?limit=1000&since=" + cursor + "&types=" + types);
+      page.getJsonArray("items").forEach(item -> found.add((JsonObject) item));
+      long last = page.getLong("lastSeq");
+      if (last == cursor || last >= page.getLong("newestSeq")) {
+        return found;
+      }
+      cursor = last;
+    }
+  }
+
+  /** The first event of {@code type} after {@code since} that mentions {@code id}; waits up to 10 s. */
+  JsonObject awaitEvent(long since, String type, String id) {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (System.currentTimeMillis() < deadline) {
+      JsonObject event = first(events(since, type), id);
+      if (event != null) {
+        return event;
+      }
+      sleep(25);
+    }
+    throw new AssertionError("no " + type + " event about " + id + " within 10 s");
+  }
+
+  /** The first of {@code items} that mentions {@code id} anywhere, or null. */
+  static JsonObject first(List<JsonObject> items, String id) {
+    return items.stream().filter(item -> item.encode().contains(id)).findFirst().orElse(null);
+  }
+
+  static long millis(String timestamp) {
+    return OffsetDateTime.parse(timestamp).toInstant().toEpochMilli();
+  }
+
+  static JsonObject assertProblem(HttpResponse<Buffer> response, int status) {
+    assertThat(response.statusCode()).as("status; body: %s", response.bodyAsString()).isEqualTo(status);
+    assertThat(response.getHeader("Content-Type")).as("Content-Type").startsWith("application/problem+json");
+    JsonObject problem = response.bodyAsJsonObject();
+    assertThat(problem.getInteger("status")).isEqualTo(status);
+    return problem;
+  }
+
+  private void assertInvalid(String path, JsonObject body, String field) {
+    JsonObject problem = assertProblem(await(hub.postJson(path, admin, body)), 400);
+    assertThat(problem.getJsonArray("invalid-params").stream().map(p -> ((JsonObject) p).getString("name")))
+        .as("invalid-params of %s", body.encode()).contains(field);
+  }
+
+  private static JsonObject assertError(JsonObject error, String code, String inReplyTo) {
+    assertThat(error.getString("code")).as("error frame %s", error.encode()).isEqualTo(code);
+    assertThat(error.getString("inReplyTo")).as("inReplyTo of %s", error.encode()).isEqualTo(inReplyTo);
+    assertThat(error.getString("message")).isNotBlank();
+    return error;
+  }
+
+  private void assertRefusedAtUpgrade(String token, String what) throws InterruptedException {
+    Throwable refusal;
+    try {
+      TestAgent.connect(hub.vertx(), hub.port(), token).toCompletionStage().toCompletableFuture()
+          .get(10, TimeUnit.SECONDS).close();
+      throw new AssertionError(what + ": the upgrade was accepted");
+    } catch (ExecutionException e) {
+      refusal = e.getCause();
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError(what + ": no answer to the upgrade", e);
+    }
+    assertThat(refusal).as(what).isInstanceOf(UpgradeRejectedException.class);
+    UpgradeRejectedException rejected = (UpgradeRejectedException) refusal;
+    assertThat(rejected.getStatus()).as(what).isEqualTo(401);
+    JsonObject problem = rejected.getBody().toJsonObject();
+    assertThat(problem.getInteger("status")).as(what).isEqualTo(401);
+  }
+
+  /** The claims of an agent token as the hub issues them. */
+  private static JsonObject agentClaims(String tokenId, long issuedAt, long expiresAt) {
+    return new JsonObject().put("sub", "agent:" + tokenId).put("jti", tokenId).put("name", "hand-made")
+        .put("roles", new JsonArray().add("agent")).put("iss", HttpApiVerticle.ISSUER)
+        .put("aud", new JsonArray().add(HttpApiVerticle.AUDIENCE)).put("iat", issuedAt).put("exp", expiresAt);
+  }
+
+  private static String hs256(String secret, JsonObject claims) {
+    String signingInput = b64(new JsonObject().put("alg", "HS256").put("typ", "JWT").encode()) + "." + b64(claims.encode());
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return signingInput + "." + B64URL.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String b64(String text) {
+    return B64URL.encodeToString(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The hub's signing secret, as stored in hub_settings (the HMAC key string as-is). */
+  private String hubSecret() throws Exception {
+    var db = hub.database().config();
+    try (Connection connection = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+         PreparedStatement select = connection.prepareStatement("SELECT content FROM hub_settings WHERE name = ?")) {
+      select.setString(1, "auth.jwt.hs256.secret");
+      try (ResultSet rows = select.executeQuery()) {
+        assertThat(rows.next()).as("hub_settings holds the JWT secret").isTrue();
+        return rows.getString(1);
+      }
+    }
   }
 
   static void sleep(long millis) {
