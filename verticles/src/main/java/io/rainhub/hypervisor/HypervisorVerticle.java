@@ -157,7 +157,7 @@ public class HypervisorVerticle extends VerticleBase {
     ops.put(HV_AGENT_HELLO, this::hello);
     ops.put(HV_AGENT_HEARTBEAT, this::agentHeartbeat);
     ops.put(HV_AGENT_PENDING, body -> Future.succeededFuture(new JsonObject().put("commands", new JsonArray(
-        outbox.pendingFor(agentNode(body).nodeId()).stream().map(AgentCommand::frame).toList()))));
+        outbox.storedPendingFor(agentNode(body).nodeId()).stream().map(AgentCommand::frame).toList()))));
     ops.put(HV_AGENT_RESULT, this::commandResult);
     ops.put(HV_AGENT_EVENT, this::agentEvent);
     ops.put(HV_AGENT_LIST, body -> list(state.agentNodes().stream().map(this::agentSummary).toList()));
@@ -230,6 +230,7 @@ public class HypervisorVerticle extends VerticleBase {
             "createdAt", now)
         .event("mothership.registered", subject(mothership), mothership.toJson());
     startTtl(mothership.id(), mothership.ttlSeconds());
+    placeUnplaced(change);
     return commit(change, () -> mothershipSummary(mothership));
   }
 
@@ -240,6 +241,9 @@ public class HypervisorVerticle extends VerticleBase {
         .sql(CloudSql.MOTHERSHIP_DRAINING, "id", mothership.id(), "draining", mothership.draining())
         .event(mothership.draining() ? "mothership.draining" : "mothership.undrained", subject(mothership),
             new JsonObject().put("id", mothership.id()).put("draining", mothership.draining()));
+    if (!mothership.draining()) {
+      placeUnplaced(change);
+    }
     return commit(change, () -> mothershipSummary(mothership));
   }
 
@@ -726,9 +730,14 @@ public class HypervisorVerticle extends VerticleBase {
     for (String serverId : List.copyOf(state.serversWiredTo(mothership.id()))) {
       unwire(serverId, mothership.id(), change);
     }
-    change.sql(CloudSql.MOTHERSHIP_STATE, "id", mothership.id(), "state", newState.name())
-        .event(newState == NodeState.EXPIRED ? "mothership.expired" : "node.lost", subject(mothership),
-            new JsonObject().put("id", mothership.id()).put("kind", "mothership").put("releasedInstances", affected));
+    change.sql(CloudSql.MOTHERSHIP_STATE, "id", mothership.id(), "state", newState.name());
+    if (newState == NodeState.EXPIRED) {
+      change.event("mothership.expired", subject(mothership), new JsonObject().put("id", mothership.id())
+          .put("releasedInstances", affected));
+    } else {
+      change.event("node.lost", "node/" + mothership.id(), new JsonObject().put("nodeId", mothership.id())
+          .put("kind", "mothership").put("releasedInstances", affected));
+    }
   }
 
   /** Places one replacement for a placement lost on {@code lostOn}; the instance unchanged if none fits. */
@@ -738,7 +747,9 @@ public class HypervisorVerticle extends VerticleBase {
       return instance;
     }
     Set<String> excluded = new LinkedHashSet<>();
-    excluded.add(lostOn);
+    if (lostOn != null) {
+      excluded.add(lostOn);
+    }
     instance.placements().forEach(p -> excluded.add(p.mothershipId()));
     Placer.Outcome outcome = placer.choose(component, 1, excluded);
     if (!outcome.placed()) {
@@ -765,9 +776,12 @@ public class HypervisorVerticle extends VerticleBase {
     for (String mothershipId : List.copyOf(state.wiresOf(server.id()))) {
       dropWire(server.id(), mothershipId, change);
     }
-    change.sql(CloudSql.SERVER_STATE, "id", server.id(), "state", newState.name())
-        .event(newState == NodeState.EXPIRED ? "rainserver.expired" : "node.lost", subject(server),
-            new JsonObject().put("id", server.id()).put("kind", "rainserver"));
+    change.sql(CloudSql.SERVER_STATE, "id", server.id(), "state", newState.name());
+    if (newState == NodeState.EXPIRED) {
+      change.event("rainserver.expired", subject(server), new JsonObject().put("id", server.id()));
+    } else {
+      change.event("node.lost", "node/" + server.id(), new JsonObject().put("nodeId", server.id()).put("kind", "rainserver"));
+    }
   }
 
   // --- agents: hello, heartbeats and liveness
@@ -803,6 +817,9 @@ public class HypervisorVerticle extends VerticleBase {
     liveness.heard(nodeId, System.currentTimeMillis());
     comeOnline(nodeId, before, change);
     reconcile(nodeId, hello.getJsonArray("instances"), change);
+    if (state.mothership(nodeId) != null) {
+      placeUnplaced(change);
+    }
     String id = nodeId;
     return commit(change, () -> new JsonObject().put("nodeId", id).put("kind", kind.wireName())
         .put("state", nodeState(id).name()).put("heartbeatIntervalMs", liveness.heartbeatIntervalMillis())
@@ -874,6 +891,9 @@ public class HypervisorVerticle extends VerticleBase {
       comeOnline(node.nodeId(), before, change);
     }
     reconcile(node.nodeId(), body.getJsonArray("instances"), change);
+    if (before != NodeState.AVAILABLE && state.mothership(node.nodeId()) != null) {
+      placeUnplaced(change);
+    }
     return change.isEmpty() ? Future.succeededFuture(new JsonObject()) : commit(change, JsonObject::new);
   }
 
@@ -916,10 +936,48 @@ public class HypervisorVerticle extends VerticleBase {
       Instance instance = state.instance(instanceId);
       boolean placedHere = instance != null && instance.state() != InstanceState.STOPPING
           && instance.placements().stream().anyMatch(p -> p.mothershipId().equals(nodeId));
+      if (!placedHere && instance != null && instance.state() == InstanceState.UNPLACED
+          && InstanceState.RUNNING.name().equals(report.getString("state")) && adopt(instance, nodeId, change)) {
+        continue;
+      }
       if (!placedHere) {
         JsonObject args = instance != null ? instanceArgs(instance) : new JsonObject().put("instanceId", instanceId);
         command(nodeId, "stop", args.put("reason", "not placed on this node"), change);
         stopping.add(instanceId);
+      }
+    }
+  }
+
+  /**
+   * An UNPLACED instance its old node reports still running (it came back before the instance
+   * found another home) is placed there again as it is: RUNNING, no command needed.
+   */
+  private boolean adopt(Instance instance, String mothershipId, Change change) {
+    WebComponent component = state.component(instance.componentId(), instance.version());
+    if (component == null || !placer.chooseOnly(component, mothershipId).placed()) {
+      return false;
+    }
+    Instance.Placement placement = new Instance.Placement(mothershipId, Instance.Role.PRIMARY, component.resources());
+    Instance adopted = instance.withPlacements(List.of(placement)).withState(InstanceState.RUNNING);
+    state.putInstance(adopted);
+    insertPlacement(adopted, placement, change);
+    change.sql(CloudSql.INSTANCE_STATE, "id", adopted.id(), "state", adopted.state().name())
+        .event("instance.recovered", "instance/" + adopted.id(), adopted.toJson().put("on", mothershipId));
+    wireServersFor(component, List.of(mothershipId), change);
+    return true;
+  }
+
+  /** With the reschedule policy, UNPLACED instances are placed as soon as capacity appears. */
+  private void placeUnplaced(Change change) {
+    if (!rescheduleLost) {
+      return;
+    }
+    for (Instance instance : List.copyOf(state.instances())) {
+      if (instance.state() == InstanceState.UNPLACED) {
+        Instance placed = reschedule(instance, null, change);
+        if (!placed.placements().isEmpty()) {
+          change.sql(CloudSql.INSTANCE_STATE, "id", placed.id(), "state", placed.state().name());
+        }
       }
     }
   }
@@ -950,7 +1008,7 @@ public class HypervisorVerticle extends VerticleBase {
     } else if (server != null) {
       releaseServer(server, NodeState.LOST, change);
     } else {
-      change.event("node.lost", "node/" + nodeId, new JsonObject().put("id", nodeId).put("kind", "generic"));
+      change.event("node.lost", "node/" + nodeId, new JsonObject().put("nodeId", nodeId).put("kind", "generic"));
     }
     AgentNode node = state.agentNode(nodeId);
     state.putAgentNode(node.withState(NodeState.LOST));
@@ -1096,6 +1154,7 @@ public class HypervisorVerticle extends VerticleBase {
     return commits.submit(change).map(stored -> {
       // Only stored commands are sent: an agent never runs what a crash could forget.
       for (AgentCommand command : change.toDeliver()) {
+        outbox.stored(command.id());
         vertx.eventBus().publish(AGENT_NODE_PREFIX + command.nodeId(), command.frame());
       }
       for (AgentCommand command : change.finished()) {

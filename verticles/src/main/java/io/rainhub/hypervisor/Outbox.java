@@ -32,6 +32,8 @@ final class Outbox {
   private final Map<String, Long> lastSeq = new HashMap<>();
   private final Map<String, TreeMap<Long, AgentCommand>> pendingByNode = new HashMap<>();
   private final Map<String, AgentCommand> pendingById = new HashMap<>();
+  /** Pending commands whose insert has not committed yet: never handed to an agent. */
+  private final java.util.Set<String> unstored = new java.util.HashSet<>();
   private final long expiryMillis;
 
   Outbox(long expiryMillis) {
@@ -64,6 +66,7 @@ final class Outbox {
     AgentCommand command = new AgentCommand(commandId, nodeId, seq, action, args, now,
         now.plusNanos(expiryMillis * 1_000_000L), AgentCommand.PENDING, null);
     hold(command);
+    unstored.add(command.id());
     change.sql(INSERT, "id", command.id(), "nodeId", nodeId, "seq", seq, "action", action, "args", args.encode(),
             "state", command.state(), "createdAt", now, "expiresAt", command.expiresAt())
         .event("command.queued", "node/" + nodeId, summary(command))
@@ -77,6 +80,7 @@ final class Outbox {
     if (pending == null) {
       return null;
     }
+    unstored.remove(commandId);
     TreeMap<Long, AgentCommand> queue = pendingByNode.get(pending.nodeId());
     queue.remove(pending.seq());
     if (queue.isEmpty()) {
@@ -89,6 +93,18 @@ final class Outbox {
             summary(finished).put("result", result))
         .finished(finished);
     return finished;
+  }
+
+  /** The command's insert committed: it may be sent. */
+  void stored(String commandId) {
+    unstored.remove(commandId);
+  }
+
+  /** What an agent may be sent: the node's pending commands that are stored, in sequence order. */
+  List<AgentCommand> storedPendingFor(String nodeId) {
+    TreeMap<Long, AgentCommand> queue = pendingByNode.get(nodeId);
+    return queue == null ? List.of()
+        : queue.values().stream().filter(command -> !unstored.contains(command.id())).toList();
   }
 
   AgentCommand pending(String commandId) {

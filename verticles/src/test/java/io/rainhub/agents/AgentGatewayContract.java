@@ -540,6 +540,62 @@ abstract class AgentGatewayContract extends HubContract {
   // ------------------------------------------------------------------ stopping
 
   @Test
+  void aLoneMothershipThatReturnsStillRunningItsUnplacedInstanceGetsItBackWithoutAStop() {
+    String pool = unique("pool");
+    String name = unique("ms-lone");
+    TestAgent lone = mothershipAgent(name, pool).keepAlive();
+    String nodeId = lone.nodeId();
+    JsonObject placed = instantiate(deployComponent(pool));
+    String instanceId = placed.getString("instanceId");
+    lone.result(lone.expectCommand("instantiate"), "succeeded");
+    JsonArray running = new JsonArray().add(new JsonObject().put("instanceId", instanceId)
+        .put("state", "RUNNING").put("generation", 0));
+    lone.reportInstances(running);
+    awaitState("/webcomponent/" + instanceId, "RUNNING");
+
+    long mark = eventMark();
+    lone.stopHeartbeats();
+    awaitEvent(mark, "node.lost", nodeId);
+    awaitState("/webcomponent/" + instanceId, "UNPLACED");
+    lone.close();
+
+    try (TestAgent back = await(TestAgent.connect(hub.vertx(), hub.port(), agentToken()))) {
+      back.hello(TestAgent.mothershipHello(name, 4, 4096).put("labels", pool(pool)).put("nodeId", nodeId)
+          .put("instances", running));
+      awaitEvent(mark, "instance.recovered", instanceId);
+      JsonObject recovered = getJson("/webcomponent/" + instanceId);
+      assertThat(recovered.getString("state")).isEqualTo("RUNNING");
+      assertThat(recovered.getJsonArray("placements").getJsonObject(0).getString("mothershipId")).isEqualTo(nodeId);
+      assertThat(getJson("/mothership/" + nodeId).getJsonObject("reserved").getDouble("cpu")).isPositive();
+      sleep(300);
+      assertThat(commandsOf(nodeId).stream().filter(c -> c.getString("action").equals("stop"))).as("nothing to stop")
+          .isEmpty();
+    }
+  }
+
+  @Test
+  void anUnplacedInstanceIsPlacedAgainAsSoonAsAMothershipWithRoomRegisters() {
+    String pool = unique("pool");
+    TestAgent lone = mothershipAgent(unique("ms-gone"), pool).keepAlive();
+    String instanceId = instantiate(deployComponent(pool)).getString("instanceId");
+    long mark = eventMark();
+    lone.stopHeartbeats();
+    awaitEvent(mark, "node.lost", lone.nodeId());
+    awaitState("/webcomponent/" + instanceId, "UNPLACED");
+    lone.close();
+
+    try (TestAgent fresh = mothershipAgent(unique("ms-new"), pool).keepAlive()) {
+      JsonObject start = fresh.expectCommand("instantiate");
+      assertThat(start.getJsonObject("body").getJsonObject("args").getString("instanceId")).isEqualTo(instanceId);
+      awaitEvent(mark, "instance.rescheduled", instanceId);
+      JsonObject placedAgain = getJson("/webcomponent/" + instanceId);
+      assertThat(placedAgain.getString("state")).isEqualTo("PLACED");
+      assertThat(placedAgain.getJsonArray("placements").getJsonObject(0).getString("mothershipId"))
+          .isEqualTo(fresh.nodeId());
+    }
+  }
+
+  @Test
   void stoppingAnInstanceOnAnAgentMothershipWaitsForTheAgentThenReleasesItsCapacity() {
     String pool = unique("pool");
     try (TestAgent agent = mothershipAgent(unique("ms"), pool).keepAlive()) {
