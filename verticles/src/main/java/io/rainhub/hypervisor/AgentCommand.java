@@ -5,15 +5,15 @@ import java.time.OffsetDateTime;
 
 /** One command of a node's outbox, numbered per node. */
 public record AgentCommand(String id, String nodeId, long seq, String action, JsonObject args,
-    OffsetDateTime createdAt, OffsetDateTime expiresAt, String state, JsonObject result) {
+    OffsetDateTime createdAt, OffsetDateTime expiresAt, String state, JsonObject result, OffsetDateTime finishedAt) {
 
   public static final String PENDING = "PENDING";
   public static final String SUCCEEDED = "SUCCEEDED";
   public static final String FAILED = "FAILED";
   public static final String EXPIRED = "EXPIRED";
 
-  AgentCommand finished(String newState, JsonObject newResult) {
-    return new AgentCommand(id, nodeId, seq, action, args, createdAt, expiresAt, newState, newResult);
+  AgentCommand finished(String newState, JsonObject newResult, OffsetDateTime at) {
+    return new AgentCommand(id, nodeId, seq, action, args, createdAt, expiresAt, newState, newResult, at);
   }
 
   /** The frame the agent receives. */
@@ -27,6 +27,7 @@ public record AgentCommand(String id, String nodeId, long seq, String action, Js
   public JsonObject toJson() {
     return new JsonObject().put("commandId", id).put("nodeId", nodeId).put("seq", seq).put("action", action)
         .put("args", args).put("state", state).put("createdAt", createdAt.toString())
-        .put("expiresAt", expiresAt.toString()).put("result", result);
+        .put("expiresAt", expiresAt.toString()).put("finishedAt", finishedAt == null ? null : finishedAt.toString())
+        .put("result", result);
   }
 }

@@ -49,7 +49,7 @@ final class Outbox {
       for (Row row : all.<RowSet<Row>>resultAt(1)) {
         outbox.hold(new AgentCommand(row.getString("command_id"), row.getString("node_id"), row.getLong("seq"),
             row.getString("action"), new JsonObject(row.getString("args")), row.getOffsetDateTime("created_at"),
-            row.getOffsetDateTime("expires_at"), AgentCommand.PENDING, null));
+            row.getOffsetDateTime("expires_at"), AgentCommand.PENDING, null, null));
       }
       return outbox;
     });
@@ -64,7 +64,7 @@ final class Outbox {
       Change change) {
     long seq = lastSeq.merge(nodeId, 1L, Long::sum);
     AgentCommand command = new AgentCommand(commandId, nodeId, seq, action, args, now,
-        now.plusNanos(expiryMillis * 1_000_000L), AgentCommand.PENDING, null);
+        now.plusNanos(expiryMillis * 1_000_000L), AgentCommand.PENDING, null, null);
     hold(command);
     unstored.add(command.id());
     change.sql(INSERT, "id", command.id(), "nodeId", nodeId, "seq", seq, "action", action, "args", args.encode(),
@@ -86,7 +86,7 @@ final class Outbox {
     if (queue.isEmpty()) {
       pendingByNode.remove(pending.nodeId());
     }
-    AgentCommand finished = pending.finished(state, result);
+    AgentCommand finished = pending.finished(state, result, now);
     change.sql(FINISH, "id", commandId, "state", state, "result", result == null ? null : result.encode(),
             "finishedAt", now)
         .event("command." + state.toLowerCase(java.util.Locale.ROOT), "node/" + pending.nodeId(),
