@@ -114,17 +114,17 @@ final class AgentGateway {
     }
     String tokenId = ctx.get(TOKEN_ID);
     ctx.request().toWebSocket().onFailure(ctx::fail).onSuccess(socket -> {
-      Set<AgentSession> sessions = sessionsByToken.computeIfAbsent(tokenId, k -> new HashSet<>());
-      AgentSession[] holder = new AgentSession[1];
-      holder[0] = new AgentSession(vertx, socket, tokenId, metrics, () -> {
-        sessions.remove(holder[0]);
-        if (sessions.isEmpty()) {
-          sessionsByToken.remove(tokenId, sessions);
-        }
-      });
-      sessions.add(holder[0]);
-      holder[0].start();
+      AgentSession session = new AgentSession(vertx, socket, tokenId, metrics, this::forget);
+      sessionsByToken.computeIfAbsent(tokenId, k -> new HashSet<>()).add(session);
+      session.start();
     });
+  }
+
+  private void forget(AgentSession session) {
+    Set<AgentSession> sessions = sessionsByToken.get(session.tokenId());
+    if (sessions != null && sessions.remove(session) && sessions.isEmpty()) {
+      sessionsByToken.remove(session.tokenId());
+    }
   }
 
   // --- HTTP fallback: the same frames and semantics for agents that cannot hold a socket

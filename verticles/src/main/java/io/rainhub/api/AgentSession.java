@@ -14,6 +14,7 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +39,7 @@ final class AgentSession {
   private final HubMetrics metrics;
   private final String tokenId;
   private final String sessionId = UUID.randomUUID().toString();
-  private final Runnable onClose;
+  private final Consumer<AgentSession> onClose;
   private String nodeId;
   private boolean helloInFlight;
   private boolean closed;
@@ -48,7 +49,8 @@ final class AgentSession {
   private TreeMap<Long, JsonObject> heldBack = new TreeMap<>();
   private long lastSentSeq;
 
-  AgentSession(Vertx vertx, ServerWebSocket socket, String tokenId, HubMetrics metrics, Runnable onClose) {
+  AgentSession(Vertx vertx, ServerWebSocket socket, String tokenId, HubMetrics metrics,
+      Consumer<AgentSession> onClose) {
     this.socket = socket;
     this.bus = vertx.eventBus();
     this.metrics = metrics;
@@ -77,7 +79,7 @@ final class AgentSession {
       if (commands != null) {
         commands.unregister();
       }
-      onClose.run();
+      onClose.accept(this);
     });
   }
 
