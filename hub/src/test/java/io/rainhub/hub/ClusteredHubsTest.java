@@ -3,6 +3,7 @@ package io.rainhub.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rainhub.store.SqlDialect;
+import io.rainhub.testing.TestAgent;
 import io.rainhub.testing.TestDatabase;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -77,6 +78,59 @@ class ClusteredHubsTest {
         b.stop();
       }
     } finally {
+      a.stop();
+    }
+  }
+
+  /**
+   * An agent connected to the hub that does not run the hypervisor: its hello and heartbeats reach
+   * the hypervisor over the clustered bus, its commands come back the same way, and revoking its
+   * token on the other hub closes its session.
+   */
+  @Test
+  void anAgentOnOneHubIsCommandedByTheHypervisorOnTheOther() throws Exception {
+    TestDatabase database = TestDatabase.create(SqlDialect.POSTGRESQL);
+    String uri = database.uri();
+    Hub a = Hub.start(settings(uri, dataA));
+    Hub b = Hub.start(settings(uri, dataB));
+    try {
+      WebClient clientA = client(a);
+      awaitReady(client(b));
+      String token = Hub.await(clientA.post("/auth/login")
+          .sendJsonObject(new JsonObject().put("username", "admin").put("password", "cluster-admin-pass")))
+          .bodyAsJsonObject().getString("token");
+      JsonObject issued = Hub.await(clientA.post("/v1.0/agent-tokens").bearerTokenAuthentication(token)
+          .sendJsonObject(new JsonObject().put("name", "cluster-agent").put("ttlDays", 1))).bodyAsJsonObject();
+      try (TestAgent agent = Hub.await(TestAgent.connect(b.vertx(), b.port(), issued.getString("token")))) {
+        String nodeId = agent.hello(TestAgent.mothershipHello("on-b", 4, 4096)
+            .put("labels", new JsonObject().put("pool", "cluster"))).getString("nodeId");
+        agent.keepAlive();
+        Hub.await(clientA.post("/webcomponent/").bearerTokenAuthentication(token).sendJsonObject(new JsonObject()
+            .put("id", "cw").put("version", "1").put("urls", new io.vertx.core.json.JsonArray().add("/cw/*"))
+            .put("labels", new JsonObject().put("pool", "cluster"))
+            .put("resources", new JsonObject().put("cpu", 1).put("ramMb", 64).put("bandwidthMbps", 1))));
+        JsonObject placed = Hub.await(clientA.post("/webcomponent/cw/1").bearerTokenAuthentication(token).send())
+            .bodyAsJsonObject();
+        assertThat(placed.getString("mothershipId")).isEqualTo(nodeId);
+
+        JsonObject start = agent.expectCommand("instantiate");
+        assertThat(start.getJsonObject("body").getJsonObject("args").getString("instanceId"))
+            .isEqualTo(placed.getString("instanceId"));
+        agent.result(start, "succeeded");
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        String state;
+        do {
+          state = Hub.await(clientA.get("/webcomponent/" + placed.getString("instanceId"))
+              .bearerTokenAuthentication(token).send()).bodyAsJsonObject().getString("state");
+          Thread.sleep(50);
+        } while (!"RUNNING".equals(state) && System.nanoTime() < deadline);
+        assertThat(state).isEqualTo("RUNNING");
+
+        Hub.await(clientA.delete("/v1.0/agent-tokens/" + issued.getString("id")).bearerTokenAuthentication(token).send());
+        assertThat(agent.awaitClose(10_000)).as("revoked on A, closed on B").isEqualTo((short) 1008);
+      }
+    } finally {
+      b.stop();
       a.stop();
     }
   }
