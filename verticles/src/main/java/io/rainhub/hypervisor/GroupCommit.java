@@ -27,6 +27,8 @@ final class GroupCommit {
   private final Consumer<Throwable> onFailedBatch;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private boolean writing;
+  /** The latest change submitted: changes commit in order, so when it is done all before it are. */
+  private Future<Void> latest = Future.succeededFuture();
 
   /** {@code onFailedBatch} runs after a batch failed and its changes were answered with the failure. */
   GroupCommit(Store store, int maxBatch, Consumer<Throwable> onFailedBatch) {
@@ -38,8 +40,18 @@ final class GroupCommit {
   Future<Void> submit(Change change) {
     Promise<Void> done = Promise.promise();
     queue.add(new Pending(change, done));
+    latest = done.future();
     drain();
     return done.future();
+  }
+
+  /**
+   * Completes once every change submitted so far is stored, or fails if the last of them failed:
+   * what a read computed from memory may be answered with only then.
+   */
+  Future<Void> barrier() {
+    // Once settled there is nothing to wait for: after a failure the hypervisor reloads from the store.
+    return latest.isComplete() ? Future.succeededFuture() : latest;
   }
 
   boolean idle() {

@@ -1260,6 +1260,12 @@ public class HypervisorVerticle extends VerticleBase {
       BusFailure.reply(message, 500, "The hypervisor failed; see the hub log.", null);
       return;
     }
+    if (result.isComplete()) {
+      // A read answered from memory: memory may hold changes still being written, so the answer
+      // waits until they are stored (and becomes a 503 if they could not be).
+      Future<?> read = result;
+      result = commits.barrier().compose(stored -> read);
+    }
     result.onSuccess(message::reply).onFailure(failure -> {
       if (failure instanceof ReplyException domain) {
         message.fail(domain.failureCode(), domain.getMessage());

@@ -61,4 +61,30 @@ class GroupCommitTest {
           .onComplete(test.succeedingThenComplete());
     });
   }
+
+  /** A read waits behind the writes submitted before it, and fails with them: it never shows unstored state. */
+  @ParameterizedTest
+  @EnumSource(SqlDialect.class)
+  void theBarrierCompletesOnlyWhenEverythingSubmittedIsStored(SqlDialect dialect, Vertx vertx, VertxTestContext test) {
+    Store store = Store.open(vertx, TestDatabase.create(dialect).config());
+    vertx.runOnContext(go -> {
+      GroupCommit commits = new GroupCommit(store, 100, failure -> { });
+      test.verify(() -> assertThat(commits.barrier().succeeded()).as("nothing written: no wait").isTrue());
+      Future<Void> first = commits.submit(wire("b1"));
+      Future<Void> second = commits.submit(wire("b2"));
+      Future<Void> readAfterBoth = commits.barrier();
+      test.verify(() -> assertThat(readAfterBoth.isComplete()).isFalse());
+      readAfterBoth
+          .compose(stored -> {
+            test.verify(() -> assertThat(first.succeeded() && second.succeeded()).isTrue());
+            commits.submit(wire("b1"));
+            return commits.barrier().transform(after -> Future.succeededFuture(after.failed()));
+          })
+          .onComplete(test.succeeding(failedWithTheWrite -> test.verify(() -> {
+            assertThat(failedWithTheWrite).as("a read behind a failed write fails too").isTrue();
+            store.close();
+            test.completeNow();
+          })));
+    });
+  }
 }
