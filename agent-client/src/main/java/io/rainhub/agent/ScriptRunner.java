@@ -19,14 +19,20 @@ import java.util.regex.Pattern;
  * Runs lifecycle scripts by convention: {@code DIR/<component>/<version>/<step>.sh}, with bash, in
  * the script's folder. Inputs arrive as environment variables ({@code RAIN_INPUT_<NAME>}) and as a
  * JSON file named by {@code RAIN_INPUT_FILE}. A step without a script has nothing to do and
- * succeeds. Blocking: agents call it from a worker thread.
+ * succeeds. Node-level scripts ({@code DIR/_node/<action>.sh}) and guest commands run the same way.
+ * Blocking: agents call it from a worker thread.
  */
 public final class ScriptRunner {
 
   /** Component ids and versions as the hub accepts them: no path separators, no "..". */
   private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,63}");
   private static final Pattern INPUT_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+  private static final Pattern NODE_ACTION = Pattern.compile("[a-z]{1,32}");
+  /** Node-level scripts live beside the components; the underscore keeps the name out of their namespace. */
+  private static final String NODE_SCRIPTS = "_node";
   private static final int KEPT_LINES = 50;
+  /** Keeps a result frame far below the protocol's 1 MiB even when a script prints huge lines. */
+  private static final int MAX_LINE_CHARS = 2_000;
 
   private final Path scriptsDir;
 
@@ -44,12 +50,47 @@ public final class ScriptRunner {
         || component.contains("..")) {
       throw new IllegalArgumentException("unsafe component or version: " + component + " " + version);
     }
+    Path script = scriptsDir.resolve(component).resolve(version).resolve(step.scriptName()).normalize();
+    Map<String, String> env = Map.of(
+        "RAIN_COMPONENT", component,
+        "RAIN_VERSION", version,
+        "RAIN_STEP", step.name().toLowerCase(Locale.ROOT));
+    return runScript(script, env, inputs, inputJson, timeout);
+  }
+
+  /**
+   * Runs the node-level script {@code DIR/_node/<action>.sh} (rain servers: connect, disconnect,
+   * reset), with the same inputs and rules as a lifecycle step.
+   */
+  public StepResult runNodeScript(String action, Map<String, String> inputs, String inputJson, Duration timeout)
+      throws IOException, InterruptedException {
+    if (!NODE_ACTION.matcher(action).matches()) {
+      throw new IllegalArgumentException("unsafe node action: " + action);
+    }
+    Path script = scriptsDir.resolve(NODE_SCRIPTS).resolve(action + ".sh").normalize();
+    return runScript(script, Map.of("RAIN_STEP", action), inputs, inputJson, timeout);
+  }
+
+  /** Runs {@code bash -c command} in the scripts folder: the agent's guest commands. */
+  public StepResult runCommand(String command, Duration timeout) throws IOException, InterruptedException {
+    ProcessBuilder builder = new ProcessBuilder("bash", "-c", command)
+        .directory(scriptsDir.toFile())
+        .redirectErrorStream(true);
+    return execute(builder, timeout);
+  }
+
+  /** Whether {@code name} can be an input: it becomes part of an environment variable name. */
+  public static boolean usableInputName(String name) {
+    return INPUT_NAME.matcher(name).matches();
+  }
+
+  private StepResult runScript(Path script, Map<String, String> scriptEnv, Map<String, String> inputs,
+      String inputJson, Duration timeout) throws IOException, InterruptedException {
     for (String name : inputs.keySet()) {
-      if (!INPUT_NAME.matcher(name).matches()) {
+      if (!usableInputName(name)) {
         throw new IllegalArgumentException("input name not usable as an environment variable: " + name);
       }
     }
-    Path script = scriptsDir.resolve(component).resolve(version).resolve(step.scriptName()).normalize();
     if (!script.startsWith(scriptsDir) || !Files.isRegularFile(script)) {
       return StepResult.nothingToDo();
     }
@@ -60,9 +101,7 @@ public final class ScriptRunner {
           .directory(script.getParent().toFile())
           .redirectErrorStream(true);
       Map<String, String> env = builder.environment();
-      env.put("RAIN_COMPONENT", component);
-      env.put("RAIN_VERSION", version);
-      env.put("RAIN_STEP", step.name().toLowerCase(Locale.ROOT));
+      env.putAll(scriptEnv);
       env.put("RAIN_INPUT_FILE", inputFile.toString());
       inputs.forEach((name, value) -> env.put("RAIN_INPUT_" + name.toUpperCase(Locale.ROOT), value));
       return execute(builder, timeout);
@@ -80,7 +119,7 @@ public final class ScriptRunner {
           new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line = output.readLine(); line != null; line = output.readLine()) {
           synchronized (lastLines) {
-            lastLines.addLast(line);
+            lastLines.addLast(line.length() > MAX_LINE_CHARS ? line.substring(0, MAX_LINE_CHARS) : line);
             if (lastLines.size() > KEPT_LINES) {
               lastLines.removeFirst();
             }

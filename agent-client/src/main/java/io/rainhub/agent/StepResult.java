@@ -9,7 +9,7 @@ import java.util.List;
 public record StepResult(boolean succeeded, int exitCode, List<String> lastLines, boolean scriptPresent,
     boolean timedOut) {
 
-  static StepResult nothingToDo() {
+  public static StepResult nothingToDo() {
     return new StepResult(true, 0, List.of(), false, false);
   }
 }

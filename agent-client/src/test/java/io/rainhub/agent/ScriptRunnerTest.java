@@ -85,4 +85,28 @@ class ScriptRunnerTest {
     assertThatThrownBy(() -> runner.run("cart", "1.0", LifecycleStep.START, Map.of("bad-name", "x"), null,
         Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void nodeScriptsLiveInTheUnderscoreNodeFolder() throws Exception {
+    Path dir = Files.createDirectories(scripts.resolve("_node"));
+    Files.writeString(dir.resolve("connect.sh"), "echo \"step=$RAIN_STEP mothership=$RAIN_INPUT_MOTHERSHIPID\"\n");
+    StepResult result = new ScriptRunner(scripts).runNodeScript("connect", Map.of("mothershipId", "m-1"), "{}",
+        Duration.ofSeconds(20));
+    assertThat(result.scriptPresent()).isTrue();
+    assertThat(result.lastLines()).containsExactly("step=connect mothership=m-1");
+    assertThat(new ScriptRunner(scripts).runNodeScript("reset", Map.of(), "{}", Duration.ofSeconds(20))
+        .scriptPresent()).isFalse();
+    assertThatThrownBy(() -> new ScriptRunner(scripts).runNodeScript("../x", Map.of(), "{}", Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aGuestCommandRunsWithBashInTheScriptsFolderAndHugeLinesAreCut() throws Exception {
+    StepResult result = new ScriptRunner(scripts).runCommand(
+        "basename \"$(pwd)\"; head -c 5000 /dev/zero | tr '\\0' x; echo; exit 4", Duration.ofSeconds(20));
+    assertThat(result.exitCode()).isEqualTo(4);
+    assertThat(result.lastLines()).hasSize(2);
+    assertThat(result.lastLines().get(0)).isEqualTo(scripts.getFileName().toString());
+    assertThat(result.lastLines().get(1)).hasSize(2_000).matches("x+");
+  }
 }

@@ -1,0 +1,201 @@
+package io.rainhub.agent;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * What each command action of docs/agent-protocol.md does on this node: which steps run, in which
+ * order, and how the instances and wires of the {@link AgentState} change. Runs on the agent's
+ * event loop; the steps themselves run wherever {@link Steps} puts them.
+ */
+public final class NodeActions {
+
+  public static final String RUNNING = "RUNNING";
+  public static final String FAILED = "FAILED";
+
+  private static final List<LifecycleStep> INSTANTIATE_STEPS =
+      List.of(LifecycleStep.INSTALL, LifecycleStep.CONFIGURE, LifecycleStep.START);
+  private static final List<LifecycleStep> STOP_STEPS = List.of(LifecycleStep.STOP, LifecycleStep.UNDEPLOY);
+  private static final int KEPT_LINES = 50;
+
+  private final AgentState state;
+  private final Steps steps;
+  private final boolean allowGuest;
+  private final Duration guestTimeout;
+
+  /** @param guestTimeout for guest commands that give no {@code timeoutMs} */
+  public NodeActions(AgentState state, Steps steps, boolean allowGuest, Duration guestTimeout) {
+    this.state = state;
+    this.steps = steps;
+    this.allowGuest = allowGuest;
+    this.guestTimeout = guestTimeout;
+  }
+
+  /** Never fails: whatever goes wrong, including bad args, is a failed outcome the hub can read. */
+  public Future<CommandOutcome> execute(Command command) {
+    Future<CommandOutcome> outcome;
+    try {
+      JsonObject args = command.args();
+      outcome = switch (command.action()) {
+        case "instantiate" -> instantiate(args);
+        case "stop" -> stop(args);
+        case "refresh" -> refresh(args);
+        case "update" -> update(args);
+        case "connect" -> connect(args);
+        case "disconnect" -> disconnect(args);
+        case "reset" -> reset(args);
+        case "guest" -> guest(args);
+        default -> Future.succeededFuture(CommandOutcome.failed("unknown action: " + command.action()));
+      };
+    } catch (IllegalArgumentException | ClassCastException invalid) {
+      outcome = Future.failedFuture(invalid);
+    }
+    return outcome.recover(error -> Future.succeededFuture(
+        CommandOutcome.failed(command.action() + " failed: " + error.getMessage())));
+  }
+
+  private Future<CommandOutcome> instantiate(JsonObject args) {
+    String instanceId = required(args, "instanceId");
+    String componentId = required(args, "componentId");
+    String version = required(args, "version");
+    return lifecycle(componentId, version, INSTANTIATE_STEPS, args).map(run -> {
+      String instanceState = run.succeeded() ? RUNNING : FAILED;
+      state.putInstance(instanceId, new JsonObject()
+          .put("componentId", componentId)
+          .put("version", version)
+          .put("role", args.getValue("role"))
+          .put("generation", args.getValue("generation"))
+          .put("state", instanceState));
+      return CommandOutcome.of(run, instanceData(instanceId, instanceState));
+    });
+  }
+
+  private Future<CommandOutcome> stop(JsonObject args) {
+    String instanceId = required(args, "instanceId");
+    JsonObject instance = state.instance(instanceId);
+    if (instance == null) {
+      return Future.succeededFuture(CommandOutcome.succeeded("unknown instance " + instanceId + ": nothing to stop"));
+    }
+    String componentId = args.getString("componentId", instance.getString("componentId"));
+    String version = args.getString("version", instance.getString("version"));
+    return lifecycle(componentId, version, STOP_STEPS, args).map(run -> {
+      if (run.succeeded()) {
+        state.removeInstance(instanceId);
+        return CommandOutcome.of(run, null);
+      }
+      // Half stopped is not running: the hub sees it FAILED and may send stop again.
+      state.putInstance(instanceId, instance.copy().put("state", FAILED));
+      return CommandOutcome.of(run, instanceData(instanceId, FAILED));
+    });
+  }
+
+  private Future<CommandOutcome> refresh(JsonObject args) {
+    String instanceId = required(args, "instanceId");
+    return lifecycle(required(args, "componentId"), required(args, "version"), List.of(LifecycleStep.REFRESH), args)
+        .map(run -> {
+          JsonObject instance = state.instance(instanceId);
+          if (run.succeeded() && instance != null && args.getValue("generation") != null) {
+            state.putInstance(instanceId, instance.copy().put("generation", args.getValue("generation")));
+          }
+          return CommandOutcome.of(run, null);
+        });
+  }
+
+  private Future<CommandOutcome> update(JsonObject args) {
+    String instanceId = required(args, "instanceId");
+    String version = required(args, "version");
+    return lifecycle(required(args, "componentId"), version, List.of(LifecycleStep.UPDATE), args).map(run -> {
+      JsonObject instance = state.instance(instanceId);
+      if (run.succeeded() && instance != null) {
+        state.putInstance(instanceId, instance.copy().put("version", version));
+      }
+      return CommandOutcome.of(run, null);
+    });
+  }
+
+  private Future<CommandOutcome> connect(JsonObject args) {
+    String mothershipId = required(args, "mothershipId");
+    String address = required(args, "address");
+    return nodeScript("connect", args, () -> state.addWire(mothershipId, address));
+  }
+
+  private Future<CommandOutcome> disconnect(JsonObject args) {
+    String mothershipId = required(args, "mothershipId");
+    return nodeScript("disconnect", args, () -> state.removeWire(mothershipId));
+  }
+
+  private Future<CommandOutcome> reset(JsonObject args) {
+    return nodeScript("reset", args, state::clearWires);
+  }
+
+  private Future<CommandOutcome> guest(JsonObject args) {
+    if (!allowGuest) {
+      return Future.succeededFuture(CommandOutcome.failed(
+          "guest commands are refused: the agent was not started with --allow-guest"));
+    }
+    String command = required(args, "command");
+    Long timeoutMs = args.getLong("timeoutMs");
+    Duration timeout = timeoutMs == null ? guestTimeout : Duration.ofMillis(timeoutMs);
+    return steps.guest(command, timeout).map(run -> CommandOutcome.of(explained(run, "the command"), null));
+  }
+
+  /** The wire changes only once the node's script (if any) agreed, so the state matches what the hub was told. */
+  private Future<CommandOutcome> nodeScript(String action, JsonObject args, Runnable onSuccess) {
+    return steps.node(action, args).map(run -> {
+      if (run.succeeded()) {
+        onSuccess.run();
+      }
+      return CommandOutcome.of(explained(run, "_node/" + action + ".sh"),
+          new JsonObject().put("wires", new JsonObject(new TreeMap<>(state.wires()))));
+    });
+  }
+
+  /** Runs the steps in order and stops at the first failure; the output is the last lines of all of them. */
+  private Future<StepResult> lifecycle(String componentId, String version, List<LifecycleStep> todo,
+      JsonObject args) {
+    Future<StepResult> run = Future.succeededFuture(StepResult.nothingToDo());
+    for (LifecycleStep step : todo) {
+      run = run.compose(soFar -> soFar.succeeded()
+          ? steps.lifecycle(componentId, version, step, args).map(next -> append(soFar, explained(next, step.scriptName())))
+          : Future.succeededFuture(soFar));
+    }
+    return run;
+  }
+
+  private static StepResult append(StepResult soFar, StepResult next) {
+    List<String> lines = new ArrayList<>(soFar.lastLines());
+    lines.addAll(next.lastLines());
+    return new StepResult(next.succeeded(), next.scriptPresent() ? next.exitCode() : soFar.exitCode(),
+        lastLines(lines), soFar.scriptPresent() || next.scriptPresent(), next.timedOut());
+  }
+
+  /** A failure ends with a line saying which script failed and how. */
+  private static StepResult explained(StepResult run, String what) {
+    if (run.succeeded()) {
+      return run;
+    }
+    List<String> lines = new ArrayList<>(run.lastLines());
+    lines.add(run.timedOut() ? what + " timed out and was killed" : what + " failed with exit code " + run.exitCode());
+    return new StepResult(false, run.exitCode(), lastLines(lines), run.scriptPresent(), run.timedOut());
+  }
+
+  private static List<String> lastLines(List<String> lines) {
+    return List.copyOf(lines.subList(Math.max(0, lines.size() - KEPT_LINES), lines.size()));
+  }
+
+  private static JsonObject instanceData(String instanceId, String instanceState) {
+    return new JsonObject().put("instanceId", instanceId).put("state", instanceState);
+  }
+
+  private static String required(JsonObject args, String name) {
+    String value = args.getString(name);
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("args." + name + " is required");
+    }
+    return value;
+  }
+}

@@ -1,0 +1,196 @@
+package io.rainhub.agent;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+
+/**
+ * One WebSocket to the hub's {@code /agents/ws}, authenticated with the agent token at the
+ * upgrade, reopened with {@link Backoff} whenever it closes or cannot open. The backoff resets
+ * once the hub has welcomed the agent, not merely when the socket opens: a hub that accepts and
+ * then drops every connection is still backed off from.
+ */
+public final class WebSocketTransport implements Transport {
+
+  /** A hub that opens the socket but never answers hello is treated as a failed connection. */
+  private static final long WELCOME_TIMEOUT_MS = 15_000;
+  /** Frames written per turn of the event loop while flooding, so replies still get read. */
+  private static final int FLOOD_BURST = 64;
+
+  private final Vertx vertx;
+  private final WebSocketClient client;
+  private final HubEndpoint hub;
+  private final String token;
+  private final AgentSession session;
+  private final AgentCounters counters;
+  private final Logger log;
+  private final Backoff backoff = Backoff.forReconnects();
+  private Context context;
+  private ClientWebSocket socket;
+  private long reconnectTimer = -1;
+  private boolean stopped;
+
+  public WebSocketTransport(Vertx vertx, WebSocketClient client, HubEndpoint hub, String token,
+      AgentSession session, AgentCounters counters, Logger log) {
+    this.vertx = vertx;
+    this.client = client;
+    this.hub = hub;
+    this.token = token;
+    this.session = session;
+    this.counters = counters;
+    this.log = log;
+  }
+
+  @Override
+  public void start() {
+    context = vertx.getOrCreateContext();
+    connect();
+  }
+
+  @Override
+  public Future<Void> stop() {
+    stopped = true;
+    if (reconnectTimer >= 0) {
+      vertx.cancelTimer(reconnectTimer);
+    }
+    return socket == null ? Future.succeededFuture() : socket.close();
+  }
+
+  /**
+   * Writes heartbeat frames as fast as the socket takes them until {@code deadlineNanos}, waiting
+   * for the write queue to drain whenever it is full. For measuring a hub's frame throughput.
+   *
+   * @return how many frames were written; 0 when the socket is not open
+   */
+  public Future<Long> flood(Supplier<JsonObject> frames, long deadlineNanos) {
+    Promise<Long> done = Promise.promise();
+    context.runOnContext(start -> {
+      ClientWebSocket open = socket;
+      if (open == null) {
+        done.complete(0L);
+        return;
+      }
+      long[] sent = {0};
+      // A socket that closes while its queue is full never drains: the deadline ends the flood anyway.
+      long remainingMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+      vertx.setTimer(remainingMs, timer -> done.tryComplete(sent[0]));
+      floodBurst(open, frames, deadlineNanos, sent, done);
+    });
+    return done.future();
+  }
+
+  private void floodBurst(WebSocket open, Supplier<JsonObject> frames, long deadlineNanos, long[] sent,
+      Promise<Long> done) {
+    for (int burst = 0; burst < FLOOD_BURST; burst++) {
+      if (System.nanoTime() >= deadlineNanos || open.isClosed()) {
+        done.tryComplete(sent[0]);
+        return;
+      }
+      if (open.writeQueueFull()) {
+        open.drainHandler(drained -> {
+          open.drainHandler(null);
+          floodBurst(open, frames, deadlineNanos, sent, done);
+        });
+        return;
+      }
+      open.writeTextMessage(frames.get().encode());
+      sent[0]++;
+      counters.framesSent(1);
+    }
+    context.runOnContext(next -> floodBurst(open, frames, deadlineNanos, sent, done));
+  }
+
+  private void connect() {
+    reconnectTimer = -1;
+    if (stopped) {
+      return;
+    }
+    ClientWebSocket candidate = client.webSocket();
+    candidate.textMessageHandler(session::receive);
+    candidate.exceptionHandler(error -> log.debug("WebSocket error: {}", error.toString()));
+    candidate.closeHandler(closed -> closed(candidate));
+    WebSocketConnectOptions options = new WebSocketConnectOptions()
+        .setHost(hub.host())
+        .setPort(hub.port())
+        .setSsl(hub.ssl())
+        .setURI(hub.path("/agents/ws"))
+        .putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
+    candidate.connect(options).onComplete(connected -> {
+      if (connected.failed()) {
+        connectFailed(connected.cause());
+      } else if (stopped) {
+        candidate.close();
+      } else {
+        opened(candidate);
+      }
+    });
+  }
+
+  private void opened(ClientWebSocket open) {
+    socket = open;
+    counters.connectionOpened();
+    log.info("Connected to {}", hub.webSocketUri());
+    session.open(frame -> open.writeTextMessage(frame.encode()))
+        .timeout(WELCOME_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .onSuccess(welcomed -> backoff.reset())
+        .onFailure(error -> {
+          if (!open.isClosed()) {
+            counters.error("no welcome from the hub: " + error.getMessage());
+            log.warn("No welcome from the hub within {} ms: closing the connection", WELCOME_TIMEOUT_MS);
+            open.close();
+          }
+        });
+  }
+
+  private void closed(ClientWebSocket closed) {
+    if (socket != closed) {
+      return;
+    }
+    socket = null;
+    counters.connectionClosed();
+    session.closed();
+    if (stopped) {
+      return;
+    }
+    long delay = scheduleReconnect();
+    log.warn("Connection to the hub closed ({} {}); reconnecting in {} ms", closed.closeStatusCode(),
+        closed.closeReason() == null ? "" : closed.closeReason(), delay);
+  }
+
+  private void connectFailed(Throwable cause) {
+    if (stopped) {
+      return;
+    }
+    long delay = scheduleReconnect();
+    if (cause instanceof UpgradeRejectedException rejected && rejected.getStatus() == 401) {
+      counters.error("401: the hub refused the agent token");
+      log.error("The hub refused the agent token (HTTP 401 at {}): is it expired or revoked? "
+          + "Retrying in {} ms in case it is issued again", hub.webSocketUri(), delay);
+    } else if (cause instanceof UpgradeRejectedException rejected) {
+      counters.error("HTTP " + rejected.getStatus() + " at the upgrade");
+      log.error("The hub refused the WebSocket upgrade at {} with HTTP {}; retrying in {} ms",
+          hub.webSocketUri(), rejected.getStatus(), delay);
+    } else {
+      counters.error(String.valueOf(cause));
+      log.warn("Cannot connect to {} ({}); retrying in {} ms", hub.webSocketUri(), cause.toString(), delay);
+    }
+  }
+
+  private long scheduleReconnect() {
+    long delay = Math.max(1, backoff.nextDelayMs());
+    counters.reconnecting();
+    reconnectTimer = vertx.setTimer(delay, timer -> connect());
+    return delay;
+  }
+}
