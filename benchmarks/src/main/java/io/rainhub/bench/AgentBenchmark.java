@@ -546,7 +546,7 @@ public final class AgentBenchmark {
     }
   }
 
-  /** The hub's blast; its applied-heartbeats per second. */
+  /** The hub's blast; the frames per second its gateway received (and checked; heartbeats coalesce per node). */
   private double hubBlast(AgentSimulator blasters) {
     Future<Void> started = blasters.start();
     waitFor(started, 120, "blast agents (hub)", () -> blasters.counters().toString());
@@ -558,7 +558,7 @@ public final class AgentBenchmark {
       BlastResult warm = await(blasters.blast(Duration.ofSeconds(options.blastWarmupSeconds)), "warm-up blast at the hub",
           options.blastWarmupSeconds + 60L);
       String heapAfterWarmup = jstatHeap();
-      double[] settled = drainHub(metrics().heartbeatCount(), options.heartbeatMs > 0
+      double[] settled = drainHub(metrics().framesReceived(), options.heartbeatMs > 0
           ? (options.agents + options.blastAgents) * 1000.0 / options.heartbeatMs : 0);
       say(String.format(Locale.ROOT, "d. hub warm-up: %d frames sent in %d s (not counted); hub heap right after: %s; "
           + "the hub took %.0f s more to apply what it had read", warm.frames(), options.blastWarmupSeconds,
@@ -569,7 +569,7 @@ public final class AgentBenchmark {
     long idleStarted = System.nanoTime();
     sleep(5_000);
     Metrics idleEnd = metrics();
-    double idleRate = (idleEnd.heartbeatCount() - idleStart.heartbeatCount()) / ((System.nanoTime() - idleStarted) / 1e9);
+    double idleRate = (idleEnd.framesReceived() - idleStart.framesReceived()) / ((System.nanoTime() - idleStarted) / 1e9);
     long blasterErrors = blasters.counters().errors();
     Metrics before = metrics();
     CpuWindow cpuBefore = cpuWindow();
@@ -580,16 +580,16 @@ public final class AgentBenchmark {
     String heapAtEnd = jstatHeap();
     Metrics after = metrics();
     double seconds = hubBlast.elapsed().toNanos() / 1e9;
-    double hubApplied = after.heartbeatCount() - before.heartbeatCount() - idleRate * seconds;
+    double hubApplied = after.framesReceived() - before.framesReceived() - idleRate * seconds;
     double hubRate = hubApplied / seconds;
-    // frames the hub had read but not yet applied when the window closed
-    double[] drain = drainHub(after.heartbeatCount(), idleRate);
+    // frames still in flight to the hub when the window closed
+    double[] drain = drainHub(after.framesReceived(), idleRate);
     double drained = drain[0];
     double drainSeconds = drain[1];
     long newErrors = blasters.counters().errors() - blasterErrors;
     String blasterLastError = blasters.counters().lastError();
-    say(String.format(Locale.ROOT, "d. hub: %.0f frames/s applied by the hub (%.0f in %.1f s, idle %.0f/s "
-        + "subtracted); sent %.0f/s (%d frames); %.0f more applied after the window (%.0f s to drain); "
+    say(String.format(Locale.ROOT, "d. hub: %.0f frames/s received by the hub's gateway (%.0f in %.1f s, idle %.0f/s "
+        + "subtracted); sent %.0f/s (%d frames); %.0f more received after the window (%.0f s to drain); "
         + "blasters' errors %d", hubRate, hubApplied, seconds, idleRate, hubBlast.framesPerSecond(), hubBlast.frames(),
         drained, drainSeconds, newErrors));
     int frameBytes = sampleHeartbeatBytes();
@@ -599,8 +599,8 @@ public final class AgentBenchmark {
             (queued[0] + queued[1]) / (double) frameBytes, frameBytes);
     say("d. hub backlog " + kernel + "; hub heap at the window's end: " + heapAtEnd);
     say("d. hub cpu: " + hubUsage.describe());
-    figures.put("hub frames/s", String.format(Locale.ROOT, "%.0f applied (hub's applied-heartbeat count; idle %.0f/s "
-        + "subtracted); %.0f sent; %.0f more applied after the window (%.0f s to drain); blasters' errors %d%s",
+    figures.put("hub frames/s", String.format(Locale.ROOT, "%.0f received (hub's rainhub_agent_frames_received_total; idle %.0f/s "
+        + "subtracted); %.0f sent; %.0f more received after the window (%.0f s to drain); blasters' errors %d%s",
         hubRate, idleRate, hubBlast.framesPerSecond(), drained, drainSeconds, newErrors,
         newErrors > 0 && blasterLastError != null ? " (last: " + blasterLastError + ")" : ""));
     figures.put("hub backlog", kernel + "\nhub heap at the window's end: " + heapAtEnd);
@@ -818,7 +818,7 @@ public final class AgentBenchmark {
   }
 
   /**
-   * Waits (at most 60 s) until the hub applies heartbeats no faster than {@code idleRate} again.
+   * Waits (at most 60 s) until the hub receives frames no faster than {@code idleRate} again.
    *
    * @return frames applied meanwhile beyond the idle rate, and the seconds it took
    */
@@ -828,7 +828,7 @@ public final class AgentBenchmark {
     double drained = 0;
     for (int i = 0; i < 60; i++) {
       sleep(1_000);
-      double now = metrics().heartbeatCount();
+      double now = metrics().framesReceived();
       double extra = now - last - idleRate;
       last = now;
       if (extra <= Math.max(50, idleRate * 0.2)) {
@@ -1235,6 +1235,11 @@ public final class AgentBenchmark {
 
     double heartbeatCount() {
       return first(HEARTBEAT + "_count", null, null);
+    }
+
+    /** Every frame the hub's gateway took from agents' sockets. */
+    double framesReceived() {
+      return first("rainhub_agent_frames_received_total", null, null);
     }
 
     double heartbeatSum() {

@@ -36,6 +36,14 @@ final class AgentGateway {
   private final HubMetrics metrics;
   private final boolean clientCertificateRequired;
   private final Map<String, Set<AgentSession>> sessionsByToken = new HashMap<>();
+  /**
+   * Agent tokens found unrevoked, until when (epoch millis): a reconnect storm of thousands of
+   * agents sharing a few tokens must not cost a database query each. A revocation clears its entry.
+   */
+  private final Map<String, Long> unrevokedUntil = new HashMap<>();
+  private static final long UNREVOKED_CACHE_MILLIS = 60_000;
+  /** Tokens revoked while this hub runs: a check answered just before the revocation cannot re-admit them. */
+  private final Set<String> revoked = new HashSet<>();
 
   /** With {@code clientCertificateRequired}, agents must also present a certificate the hub's agent CA signed. */
   AgentGateway(Vertx vertx, JWTAuth jwt, HubMetrics metrics, boolean clientCertificateRequired) {
@@ -45,6 +53,8 @@ final class AgentGateway {
     this.clientCertificateRequired = clientCertificateRequired;
     // A revoked token loses its open sessions at once.
     vertx.eventBus().<JsonObject>consumer(AGENT_TOKEN_REVOKED, message -> {
+      revoked.add(message.body().getString("id"));
+      unrevokedUntil.remove(message.body().getString("id"));
       Set<AgentSession> sessions = sessionsByToken.remove(message.body().getString("id"));
       if (sessions != null) {
         Set.copyOf(sessions).forEach(session -> session.close(POLICY_VIOLATION, "agent token revoked"));
@@ -77,11 +87,7 @@ final class AgentGateway {
             return Future.failedFuture(unauthorized("This is not an agent token; admins issue those at "
                 + "POST /v1.0/agent-tokens."));
           }
-          return vertx.eventBus().<JsonObject>request(IDENTITY_AGENT_TOKEN_CHECK, new JsonObject().put("id", tokenId),
-                  Replies.BUS_OPTIONS)
-              .compose(check -> check.body().getBoolean("valid")
-                  ? Future.succeededFuture(tokenId)
-                  : Future.failedFuture(unauthorized("The agent token was revoked.")));
+          return unrevoked(tokenId);
         })
         .onSuccess(tokenId -> {
           ctx.put(TOKEN_ID, tokenId);
@@ -91,6 +97,26 @@ final class AgentGateway {
         .onFailure(failure -> {
           ctx.request().resume();
           ctx.fail(failure);
+        });
+  }
+
+  private Future<String> unrevoked(String tokenId) {
+    Long until = unrevokedUntil.get(tokenId);
+    if (until != null && until > System.currentTimeMillis()) {
+      return Future.succeededFuture(tokenId);
+    }
+    return vertx.eventBus().<JsonObject>request(IDENTITY_AGENT_TOKEN_CHECK, new JsonObject().put("id", tokenId),
+            Replies.BUS_OPTIONS)
+        .compose(check -> {
+          if (!check.body().getBoolean("valid")) {
+            unrevokedUntil.remove(tokenId);
+            return Future.failedFuture(unauthorized("The agent token was revoked."));
+          }
+          if (revoked.contains(tokenId)) {
+            return Future.failedFuture(unauthorized("The agent token was revoked."));
+          }
+          unrevokedUntil.put(tokenId, System.currentTimeMillis() + UNREVOKED_CACHE_MILLIS);
+          return Future.succeededFuture(tokenId);
         });
   }
 

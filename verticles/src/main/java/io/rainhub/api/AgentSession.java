@@ -32,6 +32,11 @@ final class AgentSession {
   private static final int MAX_MALFORMED_IN_A_ROW = 10;
   private static final short POLICY_VIOLATION = 1008;
   private static final short PROTOCOL_ERROR = 1002;
+  /**
+   * Frames handed to the hypervisor and not answered yet, beyond which the socket is paused (TCP
+   * then slows the agent down): memory per session stays bounded whatever an agent sends.
+   */
+  private static final int MAX_IN_FLIGHT = 32;
   private static final short MESSAGE_TOO_BIG = 1009;
 
   private final ServerWebSocket socket;
@@ -48,6 +53,11 @@ final class AgentSession {
   /** Live commands that arrived while the backlog was being read; null once it was sent. */
   private TreeMap<Long, JsonObject> heldBack = new TreeMap<>();
   private long lastSentSeq;
+  private int inFlight;
+  private boolean heartbeatInFlight;
+  /** The newest heartbeat that arrived while one was in flight: older ones say nothing newer. */
+  private Frame nextHeartbeat;
+  private long nextHeartbeatReceived;
 
   AgentSession(Vertx vertx, ServerWebSocket socket, String tokenId, HubMetrics metrics,
       Consumer<AgentSession> onClose) {
@@ -90,6 +100,7 @@ final class AgentSession {
   }
 
   private void onText(String text) {
+    metrics.agentFrameReceived();
     Frame frame;
     try {
       frame = AgentFrames.read(text);
@@ -183,17 +194,46 @@ final class AgentSession {
     }
   }
 
+  /** One heartbeat in flight per node; while it is, only the newest waits (a heartbeat replaces the one before). */
   private void heartbeat(Frame frame) {
-    long received = System.nanoTime();
+    if (heartbeatInFlight) {
+      nextHeartbeat = frame;
+      nextHeartbeatReceived = System.nanoTime();
+      return;
+    }
+    applyHeartbeat(frame, System.nanoTime());
+  }
+
+  private void applyHeartbeat(Frame frame, long received) {
+    heartbeatInFlight = true;
     JsonObject body = frame.body().copy().put("nodeId", nodeId);
-    bus.<JsonObject>request(HV_AGENT_HEARTBEAT, body, Replies.BUS_OPTIONS)
-        .onSuccess(applied -> metrics.heartbeatApplied(System.nanoTime() - received))
-        .onFailure(failure -> send(hubError(failure, frame.id())));
+    bus.<JsonObject>request(HV_AGENT_HEARTBEAT, body, Replies.BUS_OPTIONS).onComplete(applied -> {
+      heartbeatInFlight = false;
+      if (applied.succeeded()) {
+        metrics.heartbeatApplied(System.nanoTime() - received);
+      } else {
+        send(hubError(applied.cause(), frame.id()));
+      }
+      Frame next = nextHeartbeat;
+      if (next != null && !closed) {
+        nextHeartbeat = null;
+        applyHeartbeat(next, nextHeartbeatReceived);
+      }
+    });
   }
 
   private void toHypervisor(String address, Frame frame, JsonObject body) {
-    bus.<JsonObject>request(address, body.put("nodeId", nodeId), Replies.BUS_OPTIONS)
-        .onFailure(failure -> send(hubError(failure, frame.id())));
+    if (++inFlight == MAX_IN_FLIGHT) {
+      socket.pause();
+    }
+    bus.<JsonObject>request(address, body.put("nodeId", nodeId), Replies.BUS_OPTIONS).onComplete(answered -> {
+      if (inFlight-- == MAX_IN_FLIGHT && !closed) {
+        socket.resume();
+      }
+      if (answered.failed()) {
+        send(hubError(answered.cause(), frame.id()));
+      }
+    });
   }
 
   private void send(JsonObject frame) {

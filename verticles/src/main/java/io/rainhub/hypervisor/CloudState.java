@@ -31,6 +31,10 @@ public final class CloudState {
   private final Map<String, Buffer> encodedInstances = new HashMap<>();
   /** Nodes whose agent has said hello, by node id. */
   private final Map<String, AgentNode> agentNodes = new LinkedHashMap<>();
+  /** Node ids by kind and name, so a hello finds its node without a scan of the fleet. */
+  private final Map<String, Set<String>> idsByName = new HashMap<>();
+  /** Instances holding no placement, so looking for them costs nothing when there are none. */
+  private final Set<String> unplaced = new LinkedHashSet<>();
 
   // --- agents
 
@@ -44,6 +48,18 @@ public final class CloudState {
 
   public void putAgentNode(AgentNode node) {
     agentNodes.put(node.nodeId(), node);
+    if (node.kind() == AgentNode.NodeKind.GENERIC) {
+      named(AgentNode.NodeKind.GENERIC, node.name()).add(node.nodeId());
+    }
+  }
+
+  /** Ids of the nodes of {@code kind} called {@code name}, oldest first. */
+  public Set<String> nodeIdsNamed(AgentNode.NodeKind kind, String name) {
+    return idsByName.getOrDefault(kind.name() + ":" + name, Set.of());
+  }
+
+  private Set<String> named(AgentNode.NodeKind kind, String name) {
+    return idsByName.computeIfAbsent(kind.name() + ":" + name, k -> new LinkedHashSet<>());
   }
 
   /** True when there was one to remove. */
@@ -67,10 +83,14 @@ public final class CloudState {
 
   public void putServer(RainServer server) {
     servers.put(server.id(), server);
+    named(AgentNode.NodeKind.RAINSERVER, server.name()).add(server.id());
   }
 
   public void removeServer(String id) {
-    servers.remove(id);
+    RainServer removed = servers.remove(id);
+    if (removed != null) {
+      named(AgentNode.NodeKind.RAINSERVER, removed.name()).remove(id);
+    }
     for (String mothershipId : wiresOf(id)) {
       unwire(id, mothershipId);
     }
@@ -88,6 +108,7 @@ public final class CloudState {
 
   public void putMothership(Mothership mothership) {
     motherships.put(mothership.id(), mothership);
+    named(AgentNode.NodeKind.MOTHERSHIP, mothership.name()).add(mothership.id());
   }
 
   public Capacity reservedOn(String mothershipId) {
@@ -137,8 +158,18 @@ public final class CloudState {
   }
 
   /** Adds or replaces an instance, moving its reservations to match its placements. */
+  /** Ids of the UNPLACED instances. */
+  public Set<String> unplacedInstanceIds() {
+    return unplaced;
+  }
+
   public void putInstance(Instance instance) {
     encodedInstances.remove(instance.id());
+    if (instance.state() == InstanceState.UNPLACED) {
+      unplaced.add(instance.id());
+    } else {
+      unplaced.remove(instance.id());
+    }
     Instance previous = instances.put(instance.id(), instance);
     if (previous != null) {
       release(previous);
@@ -152,6 +183,7 @@ public final class CloudState {
 
   public void removeInstance(String id) {
     encodedInstances.remove(id);
+    unplaced.remove(id);
     Instance previous = instances.remove(id);
     if (previous != null) {
       release(previous);

@@ -830,12 +830,7 @@ public class HypervisorVerticle extends VerticleBase {
     if (nodeId != null && kindOf(nodeId) == kind) {
       return nodeId;
     }
-    List<String> named = switch (kind) {
-      case MOTHERSHIP -> state.motherships().stream().filter(m -> m.name().equals(name)).map(Mothership::id).toList();
-      case RAINSERVER -> state.servers().stream().filter(s -> s.name().equals(name)).map(RainServer::id).toList();
-      case GENERIC -> state.agentNodes().stream().filter(n -> n.kind() == kind && n.name().equals(name))
-          .map(AgentNode::nodeId).toList();
-    };
+    List<String> named = List.copyOf(state.nodeIdsNamed(kind, name));
     // Prefer the record an agent already manages over a same-named REST registration.
     return named.stream().filter(state::agentManaged).findFirst().orElse(named.isEmpty() ? null : named.get(0));
   }
@@ -972,7 +967,8 @@ public class HypervisorVerticle extends VerticleBase {
     if (!rescheduleLost) {
       return;
     }
-    for (Instance instance : List.copyOf(state.instances())) {
+    for (String instanceId : List.copyOf(state.unplacedInstanceIds())) {
+      Instance instance = state.instance(instanceId);
       if (instance.state() == InstanceState.UNPLACED) {
         Instance placed = reschedule(instance, null, change);
         if (!placed.placements().isEmpty()) {

@@ -25,9 +25,18 @@ public final class HubMetrics {
   private static final Logger LOG = LoggerFactory.getLogger(HubMetrics.class);
 
   private final MeterRegistry registry;
+  /** Looked up once: it is counted for every frame an agent sends. */
+  private final Counter agentFrames;
 
   private HubMetrics(MeterRegistry registry) {
     this.registry = registry;
+    this.agentFrames = Counter.builder("rainhub.agent.frames.received")
+        .description("Frames received from agents over WebSocket, before any check").register(registry);
+  }
+
+  /** One frame arrived from an agent's socket. */
+  public void agentFrameReceived() {
+    agentFrames.increment();
   }
 
   /** Options for {@code Vertx.builder()}: every Vertx the hub (or a test) builds uses these and {@link #factory()}. */

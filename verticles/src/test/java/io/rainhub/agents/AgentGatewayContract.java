@@ -596,6 +596,38 @@ abstract class AgentGatewayContract extends HubContract {
   }
 
   @Test
+  void aFloodOfHeartbeatsIsAbsorbedAndTheNewestOneWins() {
+    String pool = unique("pool");
+    try (TestAgent flooder = mothershipAgent(unique("ms-flood"), pool)) {
+      double receivedBefore = metric("rainhub_agent_frames_received_total");
+      double appliedBefore = metric("rainhub_agent_heartbeat_applied_seconds_count");
+      int frames = 20_000;
+      for (int i = 1; i <= frames; i++) {
+        flooder.send(TestAgent.frame("heartbeat", new JsonObject().put("metrics", new JsonObject().put("cpu", i / (double) frames))
+            .put("instances", new JsonArray())));
+      }
+      JsonObject node = awaitAgent(flooder.nodeId(), n -> n.getJsonObject("metrics") != null
+          && n.getJsonObject("metrics").getDouble("cpu") == 1.0);
+      assertThat(node.getString("state")).isEqualTo("AVAILABLE");
+      assertThat(await(hub.client().get("/health/ready").send()).statusCode()).isEqualTo(200);
+      double received = metric("rainhub_agent_frames_received_total") - receivedBefore;
+      double applied = metric("rainhub_agent_heartbeat_applied_seconds_count") - appliedBefore;
+      assertThat(received).isGreaterThanOrEqualTo(frames);
+      assertThat(applied).as("heartbeats that arrive while one is applied replace each other").isLessThan(received);
+    }
+  }
+
+  /** A counter's value in /metrics (Prometheus text), 0 when absent. */
+  double metric(String name) {
+    for (String line : await(hub.client().get("/metrics").send()).bodyAsString().split("\n")) {
+      if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return 0;
+  }
+
+  @Test
   void stoppingAnInstanceOnAnAgentMothershipWaitsForTheAgentThenReleasesItsCapacity() {
     String pool = unique("pool");
     try (TestAgent agent = mothershipAgent(unique("ms"), pool).keepAlive()) {
