@@ -846,18 +846,12 @@ public final class AgentBenchmark {
       return;
     }
     Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> launcher;
-    String launcherText;
-    if (options.agentJar != null && Files.isRegularFile(options.agentJar)) {
-      launcher = List.of(javaBin.toString(), "-Xmx128m", "-jar", options.agentJar.toString());
-      launcherText = "java -jar " + options.agentJar;
-    } else {
-      launcher = List.of(javaBin.toString(), "-Xmx128m", "-Dbench.log.level=INFO", "-cp", selfJar(),
-          StandInAgent.class.getName());
-      launcherText = "java -cp rainhub-benchmarks.jar " + StandInAgent.class.getName()
-          + " (rain-agent.jar not found" + (options.agentJar == null ? "" : " at " + options.agentJar)
-          + "; the agent's RainAgent verticle in a process of its own)";
+    if (options.agentJar == null || !Files.isRegularFile(options.agentJar)) {
+      throw new CloudApiBenchmark.BenchmarkFailure("the kill -9 phase runs rain-agent.jar: give --agent-jar "
+          + "agent-client/target/rain-agent.jar (built by ./mvnw package), or --kills 0");
     }
+    List<String> launcher = List.of(javaBin.toString(), "-Xmx128m", "-jar", options.agentJar.toString());
+    String launcherText = "java -jar " + options.agentJar;
     say("e. kill -9 to LOST, " + options.kills + " times; agent process: " + launcherText);
     List<Double> seconds = new ArrayList<>();
     List<String> failures = new ArrayList<>();
@@ -1372,8 +1366,7 @@ public final class AgentBenchmark {
                                     agents heartbeat at --heartbeat-ms; kill -> LOST is held to TTL + 0.5 s)
           --steady-seconds          long enough for the hub's 2-minute percentile window to hold only
                                     steady-state heartbeats (120 s)
-          --agent-jar               rain-agent.jar for the kill -9 phase; without it (or when missing)
-                                    the agent's verticle runs in a process of its own (StandInAgent)
+          --agent-jar               rain-agent.jar, run and killed in the kill -9 phase
           --hub-pid                 the hub's process id: CPU from /proc, full GC with jcmd""";
 
     URI hub;
