@@ -96,6 +96,12 @@ public final class ChildProcess implements AutoCloseable {
     return String.join("\n", output);
   }
 
+  /** SIGTERM, as an operator's service manager sends; true when the process exited within {@code timeout}. */
+  public boolean terminate(Duration timeout) throws InterruptedException {
+    process.destroy();
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   /** kill -9: no shutdown hook, no flush, nothing graceful. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();

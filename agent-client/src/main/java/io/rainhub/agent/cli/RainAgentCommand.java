@@ -151,14 +151,26 @@ public final class RainAgentCommand implements Callable<Integer> {
   static void awaitShutdown(Vertx vertx, Supplier<Future<?>> stop) throws InterruptedException {
     CountDownLatch closed = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      // Each step is awaited from this thread with a bound: a completion dispatched to an event
+      // loop that Vert.x is closing never runs, and the JVM must exit anyway.
       try {
-        stop.get().timeout(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS).eventually(vertx::close)
-            .toCompletionStage().toCompletableFuture().join();
+        awaitBounded(stop.get());
+        awaitBounded(vertx.close());
       } finally {
         closed.countDown();
       }
     }, "rain-agent-shutdown"));
     closed.await();
+  }
+
+  private static void awaitBounded(Future<?> step) {
+    try {
+      step.toCompletionStage().toCompletableFuture().get(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException notClean) {
+      // stopping anyway: the state directory is written atomically, so nothing is half-stored
+    }
   }
 
   private static String hostName() {

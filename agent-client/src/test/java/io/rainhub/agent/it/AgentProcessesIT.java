@@ -191,6 +191,17 @@ class AgentProcessesIT {
   }
 
   @Test
+  void sigtermStopsAConnectedAgentAndOneRetryingARefusedTokenPromptly() throws Exception {
+    String name = "sigterm-" + UUID.randomUUID().toString().substring(0, 6);
+    ChildProcess connected = agent(name, api.agentToken(name), work.resolve(name + "-state"), scripts(), Map.of());
+    api.awaitMothership(name, START);
+    ChildProcess refused = agent(name + "-x", "not.a.token", work.resolve(name + "-x-state"), scripts(), Map.of());
+    refused.awaitLine("401", START);
+    assertThat(connected.terminate(Duration.ofSeconds(5))).as("connected agent exits on SIGTERM").isTrue();
+    assertThat(refused.terminate(Duration.ofSeconds(5))).as("retrying agent exits on SIGTERM").isTrue();
+  }
+
+  @Test
   void anAgentWithAForgedOrRevokedTokenNeverRegisters() throws Exception {
     String forgedName = "forged-" + UUID.randomUUID().toString().substring(0, 6);
     String real = api.agentToken(forgedName);
