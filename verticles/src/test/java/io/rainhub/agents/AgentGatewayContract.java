@@ -1,9 +1,11 @@
 package io.rainhub.agents;
 
+import static io.rainhub.testing.HandMadeTokens.hs256;
 import static io.rainhub.testing.TestHub.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rainhub.api.HttpApiVerticle;
+import io.rainhub.testing.HandMadeTokens;
 import io.rainhub.testing.HubContract;
 import io.rainhub.testing.TestAgent;
 import io.vertx.core.Future;
@@ -12,12 +14,7 @@ import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -26,8 +23,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,7 +37,6 @@ abstract class AgentGatewayContract extends HubContract {
   static final long HEARTBEAT_MS = 200;
   static final long TTL_MS = 600;
   static final long COMMAND_EXPIRY_SECONDS = 4;
-  private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
   private String sharedAgentToken;
 
@@ -88,7 +82,7 @@ abstract class AgentGatewayContract extends HubContract {
   @Test
   void theUpgradeTakesOnlyAValidUnrevokedAgentTokenAndRefusesEverythingElseWith401() throws Exception {
     JsonObject issued = issueAgentToken();
-    String secret = hubSecret();
+    String secret = HandMadeTokens.hubSecret(hub);
     long now = System.currentTimeMillis() / 1000;
 
     // Control: a token made by hand with the hub's key and a real agent token id is accepted, so each
@@ -1032,34 +1026,6 @@ abstract class AgentGatewayContract extends HubContract {
     return new JsonObject().put("sub", "agent:" + tokenId).put("jti", tokenId).put("name", "hand-made")
         .put("roles", new JsonArray().add("agent")).put("iss", HttpApiVerticle.ISSUER)
         .put("aud", new JsonArray().add(HttpApiVerticle.AUDIENCE)).put("iat", issuedAt).put("exp", expiresAt);
-  }
-
-  private static String hs256(String secret, JsonObject claims) {
-    String signingInput = b64(new JsonObject().put("alg", "HS256").put("typ", "JWT").encode()) + "." + b64(claims.encode());
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return signingInput + "." + B64URL.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String b64(String text) {
-    return B64URL.encodeToString(text.getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** The hub's signing secret, as stored in hub_settings (the HMAC key string as-is). */
-  private String hubSecret() throws Exception {
-    var db = hub.database().config();
-    try (Connection connection = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
-         PreparedStatement select = connection.prepareStatement("SELECT content FROM hub_settings WHERE name = ?")) {
-      select.setString(1, "auth.jwt.hs256.secret");
-      try (ResultSet rows = select.executeQuery()) {
-        assertThat(rows.next()).as("hub_settings holds the JWT secret").isTrue();
-        return rows.getString(1);
-      }
-    }
   }
 
   static void sleep(long millis) {

@@ -1,8 +1,12 @@
 package io.rainhub.api;
 
+import static io.rainhub.testing.HandMadeTokens.b64;
+import static io.rainhub.testing.HandMadeTokens.hs256;
+import static io.rainhub.testing.HandMadeTokens.sign;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rainhub.store.SqlDialect;
+import io.rainhub.testing.HandMadeTokens;
 import io.rainhub.testing.TestHub;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -17,16 +21,10 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,7 +39,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class TokenAuthTest {
 
   private static final String WHOAMI = "/v1.0/whoami";
-  private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder B64URL_DECODER = Base64.getUrlDecoder();
 
   private static TestHub hub;
@@ -51,15 +48,7 @@ class TokenAuthTest {
   @BeforeAll
   static void startHub() throws Exception {
     hub = TestHub.start(SqlDialect.H2);
-    var db = hub.database().config();
-    try (Connection connection = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
-         PreparedStatement select = connection.prepareStatement("SELECT content FROM hub_settings WHERE name = ?")) {
-      select.setString(1, "auth.jwt.hs256.secret");
-      try (ResultSet rows = select.executeQuery()) {
-        assertThat(rows.next()).as("hub_settings holds the JWT secret").isTrue();
-        hubSecret = rows.getString(1);
-      }
-    }
+    hubSecret = HandMadeTokens.hubSecret(hub);
     assertThat(hubSecret).isNotBlank();
   }
 
@@ -297,25 +286,5 @@ class TokenAuthTest {
         .put("aud", new JsonArray().add(audience))
         .put("iat", issuedAt)
         .put("exp", expiresAt);
-  }
-
-  private static String hs256(String secret, JsonObject claims) {
-    return sign("HS256", "HmacSHA256", secret, claims);
-  }
-
-  /** A compact JWS by hand; the key is the secret string's UTF-8 bytes, as the hub's PubSecKeyOptions uses it. */
-  private static String sign(String alg, String macAlgorithm, String secret, JsonObject claims) {
-    String signingInput = b64(new JsonObject().put("alg", alg).put("typ", "JWT").encode()) + "." + b64(claims.encode());
-    try {
-      Mac mac = Mac.getInstance(macAlgorithm);
-      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), macAlgorithm));
-      return signingInput + "." + B64URL.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String b64(String json) {
-    return B64URL.encodeToString(json.getBytes(StandardCharsets.UTF_8));
   }
 }
