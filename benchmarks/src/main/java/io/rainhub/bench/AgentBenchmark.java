@@ -1388,44 +1388,26 @@ public final class AgentBenchmark {
 
     static Options parse(String[] args) {
       Options o = new Options();
-      Map<String, String> given = new LinkedHashMap<>();
-      for (int i = 0; i < args.length; i++) {
-        String name = args[i];
-        if (name.equals("--help") || name.equals("-h")) {
-          System.out.println(USAGE);
-          System.exit(0);
-        }
-        String value;
-        int eq = name.indexOf('=');
-        if (eq > 0) {
-          value = name.substring(eq + 1);
-          name = name.substring(0, eq);
-        } else if (i + 1 < args.length) {
-          value = args[++i];
-        } else {
-          throw new IllegalArgumentException(name + " needs a value");
-        }
-        given.put(name, value);
-      }
+      Map<String, String> given = BenchArguments.read(args, USAGE);
       for (Map.Entry<String, String> e : given.entrySet()) {
         String k = e.getKey();
         String v = e.getValue();
         switch (k) {
           case "--hub" -> o.hub = URI.create(v);
           case "--password" -> o.password = v;
-          case "--hub-pid" -> o.hubPid = number(k, v, 1);
-          case "--agents" -> o.agents = (int) number(k, v, 1);
-          case "--heartbeat-ms" -> o.heartbeatMs = number(k, v, 1);
-          case "--ttl-ms" -> o.ttlMs = number(k, v, 1);
-          case "--connect-rate" -> o.connectRate = number(k, v, 1);
-          case "--steady-seconds" -> o.steadySeconds = (int) number(k, v, 1);
-          case "--commands" -> o.commands = (int) number(k, v, 1);
-          case "--command-warmup" -> o.commandWarmup = (int) number(k, v, 0);
-          case "--in-flight" -> o.inFlight = (int) number(k, v, 1);
-          case "--blast-seconds" -> o.blastSeconds = (int) number(k, v, 0);
-          case "--blast-agents" -> o.blastAgents = (int) number(k, v, 1);
-          case "--blast-warmup-seconds" -> o.blastWarmupSeconds = (int) number(k, v, 0);
-          case "--kills" -> o.kills = (int) number(k, v, 0);
+          case "--hub-pid" -> o.hubPid = BenchArguments.number(k, v, 1);
+          case "--agents" -> o.agents = BenchArguments.integer(k, v, 1);
+          case "--heartbeat-ms" -> o.heartbeatMs = BenchArguments.number(k, v, 1);
+          case "--ttl-ms" -> o.ttlMs = BenchArguments.number(k, v, 1);
+          case "--connect-rate" -> o.connectRate = BenchArguments.number(k, v, 1);
+          case "--steady-seconds" -> o.steadySeconds = BenchArguments.integer(k, v, 1);
+          case "--commands" -> o.commands = BenchArguments.integer(k, v, 1);
+          case "--command-warmup" -> o.commandWarmup = BenchArguments.integer(k, v, 0);
+          case "--in-flight" -> o.inFlight = BenchArguments.integer(k, v, 1);
+          case "--blast-seconds" -> o.blastSeconds = BenchArguments.integer(k, v, 0);
+          case "--blast-agents" -> o.blastAgents = BenchArguments.integer(k, v, 1);
+          case "--blast-warmup-seconds" -> o.blastWarmupSeconds = BenchArguments.integer(k, v, 0);
+          case "--kills" -> o.kills = BenchArguments.integer(k, v, 0);
           case "--agent-jar" -> o.agentJar = v.isEmpty() ? null : Path.of(v).toAbsolutePath();
           default -> throw new IllegalArgumentException("unknown option " + k);
         }
@@ -1439,16 +1421,5 @@ public final class AgentBenchmark {
       return o;
     }
 
-    private static long number(String name, String value, long min) {
-      try {
-        long n = Long.parseLong(value);
-        if (n >= min) {
-          return n;
-        }
-      } catch (NumberFormatException ignored) {
-        // below
-      }
-      throw new IllegalArgumentException(name + " must be a whole number >= " + min + ", not " + value);
-    }
   }
 }

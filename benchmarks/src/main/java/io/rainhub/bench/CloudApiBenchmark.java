@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -678,43 +677,25 @@ public final class CloudApiBenchmark {
 
     static Options parse(String[] args) {
       Options o = new Options();
-      Map<String, String> given = new LinkedHashMap<>();
-      for (int i = 0; i < args.length; i++) {
-        String name = args[i];
-        if (name.equals("--help") || name.equals("-h")) {
-          System.out.println(USAGE);
-          System.exit(0);
-        }
-        String value;
-        int eq = name.indexOf('=');
-        if (eq > 0) {
-          value = name.substring(eq + 1);
-          name = name.substring(0, eq);
-        } else if (i + 1 < args.length) {
-          value = args[++i];
-        } else {
-          throw new IllegalArgumentException(name + " needs a value");
-        }
-        given.put(name, value);
-      }
+      Map<String, String> given = BenchArguments.read(args, USAGE);
       for (Map.Entry<String, String> e : given.entrySet()) {
         String v = e.getValue();
         switch (e.getKey()) {
           case "--hub" -> o.hub = URI.create(v);
           case "--password" -> o.password = v;
-          case "--motherships" -> o.motherships = number(e.getKey(), v, 1);
-          case "--servers" -> o.servers = number(e.getKey(), v, 0);
-          case "--instantiations" -> o.instantiations = number(e.getKey(), v, 1);
-          case "--concurrency" -> o.concurrency = number(e.getKey(), v, 1);
-          case "--duration" -> o.duration = number(e.getKey(), v, 1);
-          case "--bare-port" -> o.barePort = number(e.getKey(), v, 0);
-          case "--components" -> o.components = number(e.getKey(), v, 1);
-          case "--warmup" -> o.warmup = number(e.getKey(), v, 0);
-          case "--wrk-threads" -> o.wrkThreads = number(e.getKey(), v, 1);
-          case "--wrk-connections" -> o.wrkConnections = number(e.getKey(), v, 1);
-          case "--wrk-warmup" -> o.wrkWarmup = number(e.getKey(), v, 1);
-          case "--http-instances" -> o.httpInstances = number(e.getKey(), v, 1);
-          case "--hub-pid" -> o.hubPid = number(e.getKey(), v, 1);
+          case "--motherships" -> o.motherships = BenchArguments.integer(e.getKey(), v, 1);
+          case "--servers" -> o.servers = BenchArguments.integer(e.getKey(), v, 0);
+          case "--instantiations" -> o.instantiations = BenchArguments.integer(e.getKey(), v, 1);
+          case "--concurrency" -> o.concurrency = BenchArguments.integer(e.getKey(), v, 1);
+          case "--duration" -> o.duration = BenchArguments.integer(e.getKey(), v, 1);
+          case "--bare-port" -> o.barePort = BenchArguments.integer(e.getKey(), v, 0);
+          case "--components" -> o.components = BenchArguments.integer(e.getKey(), v, 1);
+          case "--warmup" -> o.warmup = BenchArguments.integer(e.getKey(), v, 0);
+          case "--wrk-threads" -> o.wrkThreads = BenchArguments.integer(e.getKey(), v, 1);
+          case "--wrk-connections" -> o.wrkConnections = BenchArguments.integer(e.getKey(), v, 1);
+          case "--wrk-warmup" -> o.wrkWarmup = BenchArguments.integer(e.getKey(), v, 1);
+          case "--http-instances" -> o.httpInstances = BenchArguments.integer(e.getKey(), v, 1);
+          case "--hub-pid" -> o.hubPid = BenchArguments.number(e.getKey(), v, 1);
           default -> throw new IllegalArgumentException("unknown option " + e.getKey());
         }
       }
@@ -733,17 +714,6 @@ public final class CloudApiBenchmark {
       return o;
     }
 
-    private static int number(String name, String value, int min) {
-      try {
-        int n = Integer.parseInt(value);
-        if (n >= min) {
-          return n;
-        }
-      } catch (NumberFormatException ignored) {
-        // below
-      }
-      throw new IllegalArgumentException(name + " must be a whole number >= " + min + ", not " + value);
-    }
   }
 
   /** Facts about the machine for the summary. */
