@@ -12,9 +12,7 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -39,12 +37,7 @@ class AgentMutualTlsTest {
 
   @BeforeEach
   void start() throws Exception {
-    Files.writeString(dataDir.resolve("none.yaml"), "");
-    Map<HubOption, String> flags = new EnumMap<>(HubOption.class);
-    flags.put(HubOption.CONFIG, dataDir.resolve("none.yaml").toString());
-    flags.put(HubOption.DATA_DIR, dataDir.toString());
-    flags.put(HubOption.PORT, "0");
-    flags.put(HubOption.HOST, "127.0.0.1");
+    Map<HubOption, String> flags = LocalHubFlags.in(dataDir);
     flags.put(HubOption.TLS_CERT, resource("cert.pem"));
     flags.put(HubOption.TLS_KEY, resource("key.pem"));
     flags.put(HubOption.AGENT_CLIENT_CA, resource("agent-ca.pem"));

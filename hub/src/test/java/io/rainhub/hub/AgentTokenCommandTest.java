@@ -9,7 +9,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,12 +24,7 @@ class AgentTokenCommandTest {
 
   @Test
   void issuesATokenOnStdoutAndRevokesIt() throws Exception {
-    Files.writeString(dataDir.resolve("none.yaml"), "");
-    Map<HubOption, String> flags = new EnumMap<>(HubOption.class);
-    flags.put(HubOption.CONFIG, dataDir.resolve("none.yaml").toString());
-    flags.put(HubOption.DATA_DIR, dataDir.toString());
-    flags.put(HubOption.PORT, "0");
-    flags.put(HubOption.HOST, "127.0.0.1");
+    Map<HubOption, String> flags = LocalHubFlags.in(dataDir);
     flags.put(HubOption.ADMIN_PASSWORD, PASSWORD);
     Hub hub = Hub.start(HubConfigLoader.load(flags, Map.of()));
     try {

@@ -7,9 +7,7 @@ import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,12 +22,7 @@ class TlsTest {
   void servesHttpsWithTheGivenCertificate() throws Exception {
     Path cert = Path.of(getClass().getResource("/tls/cert.pem").toURI());
     Path key = Path.of(getClass().getResource("/tls/key.pem").toURI());
-    Files.writeString(dataDir.resolve("none.yaml"), "");
-    Map<HubOption, String> flags = new EnumMap<>(HubOption.class);
-    flags.put(HubOption.CONFIG, dataDir.resolve("none.yaml").toString());
-    flags.put(HubOption.DATA_DIR, dataDir.toString());
-    flags.put(HubOption.PORT, "0");
-    flags.put(HubOption.HOST, "127.0.0.1");
+    Map<HubOption, String> flags = LocalHubFlags.in(dataDir);
     flags.put(HubOption.TLS_CERT, cert.toString());
     flags.put(HubOption.TLS_KEY, key.toString());
     Hub hub = Hub.start(HubConfigLoader.load(flags, Map.of()));
