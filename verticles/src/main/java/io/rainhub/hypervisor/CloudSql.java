@@ -46,8 +46,8 @@ final class CloudSql {
   static final NamedSql INSERT_AGENT_NODE = NamedSql.of("INSERT INTO agent_nodes (node_id, kind, name, address,"
       + " agent_version, state, created_at) VALUES (#{nodeId}, #{kind}, #{name}, #{address}, #{agentVersion}, #{state},"
       + " #{createdAt})");
-  static final NamedSql AGENT_NODE_HELLO = NamedSql.of("UPDATE agent_nodes SET agent_version = #{agentVersion},"
-      + " state = #{state} WHERE node_id = #{nodeId}");
+  static final NamedSql AGENT_NODE_VERSION = NamedSql.of("UPDATE agent_nodes SET agent_version = #{agentVersion}"
+      + " WHERE node_id = #{nodeId}");
   static final NamedSql AGENT_NODE_STATE = NamedSql.of("UPDATE agent_nodes SET state = #{state} WHERE node_id = #{nodeId}");
   static final NamedSql DELETE_AGENT_NODE = NamedSql.of("DELETE FROM agent_nodes WHERE node_id = #{nodeId}");
   static final NamedSql ALL_AGENT_NODES = NamedSql.of("SELECT * FROM agent_nodes ORDER BY created_at, node_id");

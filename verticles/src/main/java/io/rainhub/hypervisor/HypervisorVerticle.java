@@ -809,8 +809,8 @@ public class HypervisorVerticle extends VerticleBase {
           "createdAt", now);
     } else {
       state.putAgentNode(node);
-      change.sql(CloudSql.AGENT_NODE_HELLO, "nodeId", nodeId, "agentVersion", node.agentVersion(),
-          "state", node.state().name());
+      // Its state is written by comeOnline below.
+      change.sql(CloudSql.AGENT_NODE_VERSION, "nodeId", nodeId, "agentVersion", node.agentVersion());
     }
     NodeState before = nodeState(nodeId);
     // The agent's heartbeats now say whether the node lives; a REST TTL no longer applies.
