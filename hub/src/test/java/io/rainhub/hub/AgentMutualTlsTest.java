@@ -57,15 +57,15 @@ class AgentMutualTlsTest {
 
   @Test
   void anAgentWithTokenAndCertificateIsWelcomedOthersAreRefused() throws Exception {
-    String admin = Hub.await(people.post("/auth/login").sendJsonObject(new JsonObject().put("username", "admin")
+    String admin = step("login", people.post("/auth/login").sendJsonObject(new JsonObject().put("username", "admin")
         .put("password", PASSWORD))).bodyAsJsonObject().getString("token");
-    assertThat(Hub.await(people.get("/v1.0/whoami").bearerTokenAuthentication(admin).send()).statusCode())
+    assertThat(step("whoami", people.get("/v1.0/whoami").bearerTokenAuthentication(admin).send()).statusCode())
         .as("people need no certificate").isEqualTo(200);
-    String token = Hub.await(people.post("/v1.0/agent-tokens").bearerTokenAuthentication(admin)
+    String token = step("issue token", people.post("/v1.0/agent-tokens").bearerTokenAuthentication(admin)
         .sendJsonObject(new JsonObject().put("name", "tls-agent").put("ttlDays", 1))).bodyAsJsonObject()
         .getString("token");
 
-    WebSocket socket = Hub.await(connect(token, "agent-cert.pem", "agent-key.pem"));
+    WebSocket socket = step("connect with the agent certificate", connect(token, "agent-cert.pem", "agent-key.pem"));
     CompletableFuture<JsonObject> welcome = new CompletableFuture<>();
     socket.textMessageHandler(text -> welcome.complete(new JsonObject(text)));
     socket.writeTextMessage(new JsonObject().put("type", "hello").put("id", "h1").put("seq", 1).put("ts", 0)
@@ -90,6 +90,15 @@ class AgentMutualTlsTest {
     }
     return hub.vertx().createWebSocketClient(options).connect(new WebSocketConnectOptions().setHost("localhost")
         .setPort(hub.port()).setURI("/agents/ws").addHeader("Authorization", "Bearer " + token));
+  }
+
+  /** Awaits one step of the test; a failure names the step. */
+  private static <T> T step(String name, Future<T> future) throws Exception {
+    try {
+      return Hub.await(future);
+    } catch (Exception failed) {
+      throw new AssertionError(name + " failed: " + failed, failed);
+    }
   }
 
   private static Throwable failure(Future<?> future) throws Exception {

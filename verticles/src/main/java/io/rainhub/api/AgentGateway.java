@@ -91,7 +91,11 @@ final class AgentGateway {
         })
         .onSuccess(tokenId -> {
           ctx.put(TOKEN_ID, tokenId);
-          ctx.request().resume();
+          // An upgrade stays paused until toWebSocket takes the request over; resuming first lets
+          // the request end, and the upgrade can then find its connection gone.
+          if (!"websocket".equalsIgnoreCase(ctx.request().getHeader(HttpHeaders.UPGRADE))) {
+            ctx.request().resume();
+          }
           ctx.next();
         })
         .onFailure(failure -> {
