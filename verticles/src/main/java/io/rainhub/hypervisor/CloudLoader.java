@@ -12,8 +12,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Rebuilds {@link CloudState} from the store: what the hypervisor does at start and after a failed write. */
+/** Rebuilds {@link CloudState} and the {@link Outbox} from the store: what the hypervisor does at start and after a failed write. */
 final class CloudLoader {
+
+  private static final String LAST_SEQS = "SELECT node_id, MAX(seq) AS last_seq FROM agent_commands GROUP BY node_id";
+  private static final String ALL_PENDING = "SELECT * FROM agent_commands WHERE state = 'PENDING' ORDER BY node_id, seq";
 
   private CloudLoader() {
   }
@@ -64,6 +67,22 @@ final class CloudLoader {
           }
           return state;
         });
+  }
+
+  static Future<Outbox> loadOutbox(SqlClient client, long expiryMillis) {
+    return Future.all(client.query(LAST_SEQS).execute(), client.query(ALL_PENDING).execute()).map(all -> {
+      Outbox outbox = new Outbox(expiryMillis);
+      for (Row row : all.<RowSet<Row>>resultAt(0)) {
+        outbox.restoreLastSeq(row.getString("node_id"), row.getLong("last_seq"));
+      }
+      for (Row row : all.<RowSet<Row>>resultAt(1)) {
+        outbox.restorePending(new AgentCommand(row.getString("command_id"), row.getString("node_id"),
+            row.getLong("seq"), row.getString("action"), new JsonObject(row.getString("args")),
+            row.getOffsetDateTime("created_at"), row.getOffsetDateTime("expires_at"), AgentCommand.PENDING, null,
+            null));
+      }
+      return outbox;
+    });
   }
 
   private static RainServer server(Row row) {

@@ -1,6 +1,5 @@
 package io.rainhub.hypervisor;
 
-import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -27,8 +26,6 @@ public final class CloudState {
   private final Map<String, Set<String>> instancesByComponent = new HashMap<>();
   private final Map<String, Set<String>> wiresByServer = new HashMap<>();
   private final Map<String, Set<String>> wiresByMothership = new HashMap<>();
-  /** Instances as encoded JSON, for the most frequent read; dropped whenever the instance changes. */
-  private final Map<String, Buffer> encodedInstances = new HashMap<>();
   /** Nodes whose agent has said hello, by node id. */
   private final Map<String, AgentNode> agentNodes = new LinkedHashMap<>();
   /** Node ids by kind and name, so a hello finds its node without a scan of the fleet. */
@@ -69,6 +66,31 @@ public final class CloudState {
 
   public boolean agentManaged(String nodeId) {
     return agentNodes.containsKey(nodeId);
+  }
+
+  /** The node's state: on its mothership or rain server record, else (generic) on its agent record. */
+  public NodeState nodeState(String nodeId) {
+    Mothership mothership = motherships.get(nodeId);
+    if (mothership != null) {
+      return mothership.state();
+    }
+    RainServer server = servers.get(nodeId);
+    if (server != null) {
+      return server.state();
+    }
+    return agentNodes.get(nodeId).state();
+  }
+
+  /** What kind of node the id names; null when none (or a generic id that is not an agent's). */
+  public AgentNode.NodeKind kindOf(String nodeId) {
+    if (motherships.containsKey(nodeId)) {
+      return AgentNode.NodeKind.MOTHERSHIP;
+    }
+    if (servers.containsKey(nodeId)) {
+      return AgentNode.NodeKind.RAINSERVER;
+    }
+    AgentNode generic = agentNodes.get(nodeId);
+    return generic == null || generic.kind() != AgentNode.NodeKind.GENERIC ? null : generic.kind();
   }
 
   // --- rain servers
@@ -151,20 +173,13 @@ public final class CloudState {
     return found;
   }
 
-  /** The instance's JSON, encoded once per change of the instance. */
-  public Buffer encodedInstance(String id) {
-    Instance instance = instances.get(id);
-    return instance == null ? null : encodedInstances.computeIfAbsent(id, k -> instance.toJson().toBuffer());
-  }
-
-  /** Adds or replaces an instance, moving its reservations to match its placements. */
   /** Ids of the UNPLACED instances. */
   public Set<String> unplacedInstanceIds() {
     return unplaced;
   }
 
+  /** Adds or replaces an instance, moving its reservations to match its placements. */
   public void putInstance(Instance instance) {
-    encodedInstances.remove(instance.id());
     if (instance.state() == InstanceState.UNPLACED) {
       unplaced.add(instance.id());
     } else {
@@ -182,7 +197,6 @@ public final class CloudState {
   }
 
   public void removeInstance(String id) {
-    encodedInstances.remove(id);
     unplaced.remove(id);
     Instance previous = instances.remove(id);
     if (previous != null) {

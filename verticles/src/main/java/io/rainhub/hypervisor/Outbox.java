@@ -1,11 +1,7 @@
 package io.rainhub.hypervisor;
 
 import io.rainhub.store.NamedSql;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.SqlClient;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,8 +22,6 @@ final class Outbox {
       + " #{createdAt}, #{expiresAt})");
   static final NamedSql FINISH = NamedSql.of("UPDATE agent_commands SET state = #{state}, result = #{result},"
       + " finished_at = #{finishedAt} WHERE command_id = #{id}");
-  private static final String LAST_SEQS = "SELECT node_id, MAX(seq) AS last_seq FROM agent_commands GROUP BY node_id";
-  private static final String ALL_PENDING = "SELECT * FROM agent_commands WHERE state = 'PENDING' ORDER BY node_id, seq";
 
   private final Map<String, Long> lastSeq = new HashMap<>();
   private final Map<String, TreeMap<Long, AgentCommand>> pendingByNode = new HashMap<>();
@@ -40,19 +34,14 @@ final class Outbox {
     this.expiryMillis = expiryMillis;
   }
 
-  static Future<Outbox> load(SqlClient client, long expiryMillis) {
-    return Future.all(client.query(LAST_SEQS).execute(), client.query(ALL_PENDING).execute()).map(all -> {
-      Outbox outbox = new Outbox(expiryMillis);
-      for (Row row : all.<RowSet<Row>>resultAt(0)) {
-        outbox.lastSeq.put(row.getString("node_id"), row.getLong("last_seq"));
-      }
-      for (Row row : all.<RowSet<Row>>resultAt(1)) {
-        outbox.hold(new AgentCommand(row.getString("command_id"), row.getString("node_id"), row.getLong("seq"),
-            row.getString("action"), new JsonObject(row.getString("args")), row.getOffsetDateTime("created_at"),
-            row.getOffsetDateTime("expires_at"), AgentCommand.PENDING, null, null));
-      }
-      return outbox;
-    });
+  /** The last sequence given to the node, as stored: numbering goes on from there. */
+  void restoreLastSeq(String nodeId, long seq) {
+    lastSeq.put(nodeId, seq);
+  }
+
+  /** A stored command still waiting for its result. */
+  void restorePending(AgentCommand command) {
+    hold(command);
   }
 
   /** Queues a command with the node's next sequence; it is sent once {@code change} is committed. */

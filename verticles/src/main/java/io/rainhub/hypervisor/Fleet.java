@@ -1,0 +1,296 @@
+package io.rainhub.hypervisor;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The agent fleet: hellos and heartbeats, liveness (AVAILABLE → SUSPECT → LOST and back),
+ * reconciliation of what a node reports against what the hub placed there, and the commands
+ * agents are sent and report on.
+ */
+final class Fleet {
+
+  private final CloudState state;
+  private final Liveness liveness;
+  private final Outbox outbox;
+  private final NodeCommands commands;
+  private final Registry registry;
+  private final Instances instances;
+  private final Wiring wiring;
+  private final TimeSource time;
+  private final boolean rescheduleLost;
+
+  Fleet(CloudState state, Liveness liveness, Outbox outbox, NodeCommands commands, Registry registry,
+      Instances instances, Wiring wiring, TimeSource time, boolean rescheduleLost) {
+    this.state = state;
+    this.liveness = liveness;
+    this.outbox = outbox;
+    this.commands = commands;
+    this.registry = registry;
+    this.instances = instances;
+    this.wiring = wiring;
+    this.time = time;
+    this.rescheduleLost = rescheduleLost;
+  }
+
+  // --- hello and heartbeats
+
+  /**
+   * An agent's hello: finds its node (by the id a previous welcome gave, else by kind and name) or
+   * registers one, marks it agent-managed and online. A node that was LOST or EXPIRED returns.
+   */
+  Decision hello(JsonObject hello) {
+    AgentNode.NodeKind kind = AgentNode.NodeKind.parse(hello.getString("kind"));
+    OffsetDateTime now = time.now();
+    Change change = new Change();
+    String nodeId = findNode(kind, hello.getString("nodeId"), hello.getString("name"));
+    if (nodeId == null) {
+      nodeId = registry.registerForAgent(kind, hello, now, change);
+    }
+    AgentNode known = state.agentNode(nodeId);
+    AgentNode node = known != null ? known.withAgentVersion(hello.getString("agentVersion"))
+        : new AgentNode(nodeId, kind, hello.getString("name"), hello.getString("address"),
+            hello.getString("agentVersion"), NodeState.AVAILABLE, now);
+    state.putAgentNode(node);
+    if (known == null) {
+      change.sql(CloudSql.INSERT_AGENT_NODE, "nodeId", nodeId, "kind", kind.wireName(), "name", node.name(),
+          "address", node.address(), "agentVersion", node.agentVersion(), "state", NodeState.AVAILABLE.name(),
+          "createdAt", now);
+    } else {
+      // Its state is written by comeOnline below.
+      change.sql(CloudSql.AGENT_NODE_VERSION, "nodeId", nodeId, "agentVersion", node.agentVersion());
+    }
+    NodeState before = state.nodeState(nodeId);
+    // The agent's heartbeats now say whether the node lives; a REST TTL no longer applies.
+    liveness.heard(nodeId, time.millis());
+    comeOnline(nodeId, before, change);
+    reconcile(nodeId, hello.getJsonArray("instances"), change);
+    if (state.mothership(nodeId) != null) {
+      instances.placeUnplaced(change);
+    }
+    String id = nodeId;
+    return Decision.of(change, () -> new JsonObject().put("nodeId", id).put("kind", kind.wireName())
+        .put("state", state.nodeState(id).name()).put("heartbeatIntervalMs", liveness.heartbeatIntervalMillis())
+        .put("ttlMs", liveness.ttlMillis()));
+  }
+
+  /** A heartbeat: the node lives, its metrics are kept, and what it reports is reconciled. */
+  Decision heartbeat(JsonObject body) {
+    AgentNode node = Required.agentNode(state, body.getString("nodeId"));
+    liveness.heard(node.nodeId(), time.millis());
+    JsonObject metrics = body.getJsonObject("metrics");
+    if (metrics != null) {
+      liveness.reported(node.nodeId(), metrics.put("reportedAt", time.now().toString()));
+    }
+    Change change = new Change();
+    NodeState before = state.nodeState(node.nodeId());
+    if (before != NodeState.AVAILABLE) {
+      comeOnline(node.nodeId(), before, change);
+    }
+    reconcile(node.nodeId(), body.getJsonArray("instances"), change);
+    if (before != NodeState.AVAILABLE && state.mothership(node.nodeId()) != null) {
+      instances.placeUnplaced(change);
+    }
+    return Decision.of(change, JsonObject::new);
+  }
+
+  /** SUSPECT after two missed heartbeats, LOST after the TTL: each transition stored with its event. */
+  Change watchHeartbeats(long nowMillis) {
+    Change change = new Change();
+    Liveness.Silent silent = liveness.silent(nowMillis,
+        nodeId -> state.nodeState(nodeId) == NodeState.AVAILABLE);
+    for (String nodeId : silent.suspect()) {
+      setNodeState(nodeId, NodeState.SUSPECT, change);
+      change.event("node.suspect", "node/" + nodeId, new JsonObject().put("nodeId", nodeId)
+          .put("kind", state.kindOf(nodeId).wireName()).put("silentMillis", nowMillis - liveness.lastHeard(nodeId)));
+    }
+    for (String nodeId : silent.lost()) {
+      loseNode(nodeId, change);
+    }
+    return change;
+  }
+
+  /** After a (re)load: heartbeats were not stored, so every node not gone gets a full TTL from now. */
+  void hearAllFromNow() {
+    long nowMillis = time.millis();
+    for (AgentNode node : state.agentNodes()) {
+      NodeState nodeState = state.nodeState(node.nodeId());
+      if (nodeState != NodeState.LOST && nodeState != NodeState.EXPIRED) {
+        liveness.heard(node.nodeId(), nowMillis);
+      }
+    }
+  }
+
+  JsonObject list() {
+    return new JsonObject().put("items", new JsonArray(state.agentNodes().stream().map(this::summary).toList()));
+  }
+
+  // --- commands and what agents report
+
+  /** What the node's agent may be sent now: its stored pending commands, as frames, in sequence order. */
+  JsonObject pending(JsonObject body) {
+    AgentNode node = Required.agentNode(state, body.getString("nodeId"));
+    return new JsonObject().put("commands", new JsonArray(
+        outbox.storedPendingFor(node.nodeId()).stream().map(AgentCommand::frame).toList()));
+  }
+
+  /** A command asked for over the API (request-reply): queued even while the node is offline. */
+  Decision sendCommand(JsonObject body) {
+    AgentNode node = Required.agentNode(state, body.getString("nodeId"));
+    Change change = new Change();
+    AgentCommand command = commands.request(body.getString("commandId"), node.nodeId(), body.getString("action"),
+        body.getJsonObject("args", new JsonObject()), change);
+    return Decision.of(change, command::toJson);
+  }
+
+  /** A result from an agent: the command is finished and what it did shows in the maps. */
+  Decision commandResult(JsonObject body) {
+    Required.agentNode(state, body.getString("nodeId"));
+    AgentCommand pending = outbox.pending(body.getString("commandId"));
+    if (pending == null || !pending.nodeId().equals(body.getString("nodeId"))) {
+      // A repeated result, or one for a command that expired: nothing left to do.
+      return Decision.answer(new JsonObject());
+    }
+    boolean succeeded = "succeeded".equals(body.getString("status"));
+    JsonObject result = body.copy();
+    result.remove("nodeId");
+    result.remove("commandId");
+    Change change = new Change();
+    outbox.finish(pending.id(), succeeded ? AgentCommand.SUCCEEDED : AgentCommand.FAILED, result, time.now(), change);
+    instances.commandFinished(pending, succeeded, change);
+    return Decision.of(change, JsonObject::new);
+  }
+
+  /** Commands past their expiry are finished as EXPIRED; an expired stop counts as confirmed. */
+  Change expireCommands() {
+    Change change = new Change();
+    OffsetDateTime now = time.now();
+    for (AgentCommand command : outbox.overdue(now)) {
+      outbox.finish(command.id(), AgentCommand.EXPIRED, null, now, change);
+      if (command.action().equals("stop")) {
+        instances.commandFinished(command, false, change);
+      }
+    }
+    return change;
+  }
+
+  /** An event an agent reports is logged as {@code agent.<type>}. */
+  Decision agentEvent(JsonObject body) {
+    AgentNode node = Required.agentNode(state, body.getString("nodeId"));
+    JsonObject event = body.getJsonObject("event");
+    Change change = new Change().event("agent." + event.getString("type"), "node/" + node.nodeId(),
+        event.copy().put("nodeId", node.nodeId()));
+    return Decision.of(change, JsonObject::new);
+  }
+
+  // --- inside
+
+  private String findNode(AgentNode.NodeKind kind, String nodeId, String name) {
+    if (nodeId != null && state.kindOf(nodeId) == kind) {
+      return nodeId;
+    }
+    List<String> named = List.copyOf(state.nodeIdsNamed(kind, name));
+    // Prefer the record an agent already manages over a same-named REST registration.
+    return named.stream().filter(state::agentManaged).findFirst().orElse(named.isEmpty() ? null : named.get(0));
+  }
+
+  /**
+   * The node is heard from: SUSPECT becomes AVAILABLE again (node.online); LOST or EXPIRED returns
+   * (node.returned), and a returning rain server is reset and re-wired to what it needs now.
+   */
+  private void comeOnline(String nodeId, NodeState before, Change change) {
+    boolean returned = before == NodeState.LOST || before == NodeState.EXPIRED;
+    setNodeState(nodeId, NodeState.AVAILABLE, change);
+    change.event(returned ? "node.returned" : "node.online", "node/" + nodeId, new JsonObject()
+        .put("nodeId", nodeId).put("kind", state.kindOf(nodeId).wireName()).put("previousState", before.name()));
+    RainServer server = state.server(nodeId);
+    if (returned && server != null) {
+      commands.command(nodeId, "reset", new JsonObject(), change);
+      wiring.wireAsNeeded(state.server(nodeId), change);
+    }
+  }
+
+  /**
+   * Instances a mothership reports but the hub has not placed there (moved away while the node was
+   * lost, or stopped meanwhile) get a stop command, once while it is pending; an UNPLACED one it
+   * still runs is taken back as it runs.
+   */
+  private void reconcile(String nodeId, JsonArray reported, Change change) {
+    if (reported == null || state.mothership(nodeId) == null) {
+      return;
+    }
+    Set<String> stopping = new HashSet<>();
+    for (AgentCommand pending : outbox.pendingFor(nodeId)) {
+      if (pending.action().equals("stop")) {
+        stopping.add(pending.args().getString("instanceId"));
+      }
+    }
+    for (Object item : reported) {
+      JsonObject report = (JsonObject) item;
+      String instanceId = report.getString("instanceId");
+      if (InstanceState.STOPPED.name().equals(report.getString("state")) || stopping.contains(instanceId)) {
+        continue;
+      }
+      Instance instance = state.instance(instanceId);
+      boolean placedHere = instance != null && instance.state() != InstanceState.STOPPING
+          && instance.placements().stream().anyMatch(p -> p.mothershipId().equals(nodeId));
+      if (!placedHere && instance != null && instance.state() == InstanceState.UNPLACED
+          && InstanceState.RUNNING.name().equals(report.getString("state"))
+          && instances.recover(instance, nodeId, change)) {
+        continue;
+      }
+      if (!placedHere) {
+        JsonObject args = instance != null ? Instances.instanceArgs(instance)
+            : new JsonObject().put("instanceId", instanceId);
+        commands.command(nodeId, "stop", args.put("reason", "not placed on this node"), change);
+        stopping.add(instanceId);
+      }
+    }
+  }
+
+  private void loseNode(String nodeId, Change change) {
+    Mothership mothership = state.mothership(nodeId);
+    RainServer server = state.server(nodeId);
+    if (mothership != null) {
+      registry.releaseMothership(mothership, NodeState.LOST, rescheduleLost, change);
+    } else if (server != null) {
+      registry.releaseServer(server, NodeState.LOST, change);
+    } else {
+      change.event("node.lost", "node/" + nodeId, new JsonObject().put("nodeId", nodeId).put("kind", "generic"));
+    }
+    state.putAgentNode(state.agentNode(nodeId).withState(NodeState.LOST));
+    change.sql(CloudSql.AGENT_NODE_STATE, "nodeId", nodeId, "state", NodeState.LOST.name());
+  }
+
+  private void setNodeState(String nodeId, NodeState newState, Change change) {
+    Mothership mothership = state.mothership(nodeId);
+    RainServer server = state.server(nodeId);
+    if (mothership != null) {
+      state.putMothership(mothership.withState(newState));
+      change.sql(CloudSql.MOTHERSHIP_STATE, "id", nodeId, "state", newState.name());
+    } else if (server != null) {
+      state.putServer(server.withState(newState));
+      change.sql(CloudSql.SERVER_STATE, "id", nodeId, "state", newState.name());
+    }
+    AgentNode node = state.agentNode(nodeId);
+    if (node != null) {
+      state.putAgentNode(node.withState(newState));
+      change.sql(CloudSql.AGENT_NODE_STATE, "nodeId", nodeId, "state", newState.name());
+    }
+  }
+
+  private JsonObject summary(AgentNode node) {
+    Long last = liveness.lastHeard(node.nodeId());
+    return node.toJson().put("state", state.nodeState(node.nodeId()).name())
+        .put("lastHeartbeatAt", last == null ? null
+            : OffsetDateTime.ofInstant(Instant.ofEpochMilli(last), ZoneOffset.UTC).toString())
+        .put("metrics", liveness.metrics(node.nodeId()))
+        .put("pendingCommands", outbox.pendingCount(node.nodeId()));
+  }
+}

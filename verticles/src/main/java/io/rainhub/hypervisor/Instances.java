@@ -1,0 +1,385 @@
+package io.rainhub.hypervisor;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Instances and where they run: placement of a primary and its replicas, clustering to another
+ * mothership, refresh, stop, and what happens to the instances of a mothership that goes away
+ * (a replica is promoted, a lost placement rescheduled, an instance with none left UNPLACED).
+ */
+final class Instances {
+
+  private final CloudState state;
+  private final Outbox outbox;
+  private final Placer placer;
+  private final NodeCommands commands;
+  private final Wiring wiring;
+  private final TimeSource time;
+  private final boolean rescheduleLost;
+  /** Pending stop commands of each STOPPING instance: it is removed when the last one finishes. */
+  private final Map<String, Set<String>> stopsInFlight = new HashMap<>();
+
+  Instances(CloudState state, Outbox outbox, Placer placer, NodeCommands commands, Wiring wiring, TimeSource time,
+      boolean rescheduleLost) {
+    this.state = state;
+    this.outbox = outbox;
+    this.placer = placer;
+    this.commands = commands;
+    this.wiring = wiring;
+    this.time = time;
+    this.rescheduleLost = rescheduleLost;
+  }
+
+  /** A new instance of the component: a primary and its replicas on distinct motherships, or a refusal. */
+  Decision instantiate(JsonObject body) {
+    WebComponent component = Required.component(state, body.getString("id"), body.getString("version"));
+    Placer.Outcome outcome = placer.choose(component, component.replicas(), Set.of());
+    if (!outcome.placed()) {
+      throw refusal(component, outcome, component.replicas());
+    }
+    List<Instance.Placement> placements = new ArrayList<>();
+    for (int i = 0; i < outcome.chosen().size(); i++) {
+      placements.add(new Instance.Placement(outcome.chosen().get(i),
+          i == 0 ? Instance.Role.PRIMARY : Instance.Role.REPLICA, component.resources()));
+    }
+    OffsetDateTime now = time.now();
+    Instance instance = new Instance(UUID.randomUUID().toString(), component.id(), component.version(),
+        InstanceState.PLACED, 0, placements, now);
+    state.putInstance(instance);
+    Change change = new Change().sql(CloudSql.INSERT_INSTANCE, "id", instance.id(), "componentId", component.id(),
+        "version", component.version(), "state", instance.state().name(), "generation", 0, "createdAt", now);
+    placements.forEach(p -> insertPlacement(instance, p, change));
+    change.event("instance.placed", "instance/" + instance.id(), instance.toJson());
+    placements.forEach(p -> startOn(instance, p, change));
+    wiring.wireServersFor(component, outcome.chosen(), change);
+    return Decision.of(change, () -> instance.toJson().put("mothershipId", placements.get(0).mothershipId()));
+  }
+
+  /** One more replica of a running instance: on the requested mothership, or where placement says. */
+  Decision cluster(JsonObject body) {
+    Instance instance = running(Required.instance(state, body.getString("instanceId")));
+    WebComponent component = state.component(instance.componentId(), instance.version());
+    Set<String> current = new LinkedHashSet<>();
+    instance.placements().forEach(p -> current.add(p.mothershipId()));
+    String target = body.getString("mothershipId");
+    if (target != null) {
+      if (state.mothership(target) == null) {
+        throw Refusal.of(404, "No mothership " + target + ".", "mothershipId");
+      }
+      if (current.contains(target)) {
+        throw Refusal.of(409, "Instance " + instance.id() + " already runs on mothership " + target + ".",
+            "mothershipId");
+      }
+    }
+    Placer.Outcome outcome = target == null
+        ? placer.choose(component, 1, current)
+        : placer.chooseOnly(component, target);
+    if (!outcome.placed()) {
+      throw refusal(component, outcome, 1);
+    }
+    Instance.Placement replica = new Instance.Placement(outcome.chosen().get(0), Instance.Role.REPLICA,
+        component.resources());
+    List<Instance.Placement> placements = new ArrayList<>(instance.placements());
+    placements.add(replica);
+    Instance clustered = instance.withPlacements(placements).withState(
+        instance.state() == InstanceState.UNPLACED ? InstanceState.PLACED : instance.state());
+    state.putInstance(clustered);
+    Change change = new Change();
+    insertPlacement(clustered, replica, change);
+    if (clustered.state() != instance.state()) {
+      change.sql(CloudSql.INSTANCE_STATE, "id", clustered.id(), "state", clustered.state().name());
+    }
+    change.event("instance.clustered", "instance/" + clustered.id(), clustered.toJson());
+    startOn(clustered, replica, change);
+    wiring.wireServersFor(component, List.of(replica.mothershipId()), change);
+    return Decision.of(change, () -> clustered.toJson().put("mothershipId", replica.mothershipId()));
+  }
+
+  Decision refresh(JsonObject body) {
+    Change change = new Change();
+    Instance refreshed = refresh(running(Required.instance(state, body.getString("instanceId"))), change);
+    return Decision.of(change, refreshed::toJson);
+  }
+
+  /** Stops the instance; stopping one already STOPPING changes nothing. */
+  Decision stop(JsonObject body) {
+    Instance instance = Required.instance(state, body.getString("instanceId"));
+    if (instance.state() == InstanceState.STOPPING) {
+      return Decision.answer(instance.toJson());
+    }
+    Change change = new Change();
+    Instance stopped = stop(instance, change);
+    return Decision.of(change, stopped::toJson);
+  }
+
+  /** A new generation of the instance: every placement's agent is told to refresh. */
+  Instance refresh(Instance instance, Change change) {
+    Instance refreshed = instance.refreshed();
+    state.putInstance(refreshed);
+    change.sql(CloudSql.INSTANCE_GENERATION, "id", refreshed.id(), "generation", refreshed.generation())
+        .event("instance.refreshed", "instance/" + refreshed.id(), refreshed.toJson());
+    for (Instance.Placement placement : refreshed.placements()) {
+      commands.command(placement.mothershipId(), "refresh",
+          instanceArgs(refreshed).put("generation", refreshed.generation()), change);
+    }
+    return refreshed;
+  }
+
+  /**
+   * Stops the instance. Placements on motherships whose agents can hear it are told to stop, and the
+   * instance holds its capacity (STOPPING) until they confirm; without any, it is removed at once.
+   */
+  Instance stop(Instance instance, Change change) {
+    Set<String> stops = new LinkedHashSet<>();
+    for (Instance.Placement placement : instance.placements()) {
+      AgentCommand sent = commands.command(placement.mothershipId(), "stop", instanceArgs(instance), change);
+      if (sent != null) {
+        stops.add(sent.id());
+      }
+    }
+    if (stops.isEmpty()) {
+      remove(instance, change);
+      return instance.withState(InstanceState.STOPPED);
+    }
+    Instance stopping = instance.withState(InstanceState.STOPPING);
+    state.putInstance(stopping);
+    stopsInFlight.put(instance.id(), stops);
+    change.sql(CloudSql.INSTANCE_STATE, "id", instance.id(), "state", stopping.state().name())
+        .event("instance.stopping", "instance/" + instance.id(), stopping.toJson());
+    return stopping;
+  }
+
+  /**
+   * The mothership went away (expired or lost): its placements go; a lost primary is replaced by its
+   * first replica; with {@code reschedule}, each lost placement is placed again elsewhere if there is
+   * room, else an instance left with no placement is UNPLACED. Returns the ids of the instances it held.
+   */
+  JsonArray releaseFrom(Mothership mothership, boolean reschedule, Change change) {
+    JsonArray affected = new JsonArray();
+    for (String instanceId : List.copyOf(state.instanceIdsOn(mothership.id()))) {
+      Instance instance = state.instance(instanceId);
+      List<Instance.Placement> remaining = new ArrayList<>(instance.placements().stream()
+          .filter(p -> !p.mothershipId().equals(mothership.id())).toList());
+      change.sql(CloudSql.DELETE_PLACEMENT, "instanceId", instanceId, "mothershipId", mothership.id());
+      affected.add(instanceId);
+      if (instance.state() == InstanceState.STOPPING) {
+        // A lost node stops nothing: stop waiting for it.
+        Instance stopping = instance.withPlacements(remaining);
+        state.putInstance(stopping);
+        Set<String> stops = stopsInFlight.getOrDefault(instanceId, new LinkedHashSet<>());
+        stops.removeIf(id -> outbox.pending(id) == null || outbox.pending(id).nodeId().equals(mothership.id()));
+        if (remaining.isEmpty() || stops.isEmpty()) {
+          remove(stopping, change);
+        }
+        continue;
+      }
+      if (!remaining.isEmpty() && remaining.stream().noneMatch(p -> p.role() == Instance.Role.PRIMARY)) {
+        // The primary went away: its first replica takes over.
+        Instance.Placement promoted = remaining.get(0);
+        remaining.set(0, new Instance.Placement(promoted.mothershipId(), Instance.Role.PRIMARY, promoted.reserved()));
+        change.sql(CloudSql.PLACEMENT_ROLE, "instanceId", instanceId, "mothershipId", promoted.mothershipId(),
+            "role", Instance.Role.PRIMARY.name());
+      }
+      Instance updated = instance.withPlacements(remaining);
+      if (reschedule) {
+        updated = reschedule(updated, mothership.id(), change);
+      }
+      if (updated.placements().isEmpty()) {
+        updated = updated.withState(InstanceState.UNPLACED);
+      }
+      state.putInstance(updated);
+      if (updated.state() != instance.state()) {
+        change.sql(CloudSql.INSTANCE_STATE, "id", instanceId, "state", updated.state().name());
+        if (updated.state() == InstanceState.UNPLACED) {
+          change.event("instance.unplaced", "instance/" + instanceId, updated.toJson());
+        }
+      }
+    }
+    return affected;
+  }
+
+  /** With the reschedule policy, UNPLACED instances are placed as soon as capacity appears. */
+  void placeUnplaced(Change change) {
+    if (!rescheduleLost) {
+      return;
+    }
+    for (String instanceId : List.copyOf(state.unplacedInstanceIds())) {
+      Instance instance = state.instance(instanceId);
+      if (instance.state() == InstanceState.UNPLACED) {
+        Instance placed = reschedule(instance, null, change);
+        if (!placed.placements().isEmpty()) {
+          change.sql(CloudSql.INSTANCE_STATE, "id", placed.id(), "state", placed.state().name());
+        }
+      }
+    }
+  }
+
+  /**
+   * An UNPLACED instance its old node reports still running (it came back before the instance found
+   * another home) is placed there again as it is: RUNNING, no command needed. False if it no longer fits.
+   */
+  boolean recover(Instance instance, String mothershipId, Change change) {
+    WebComponent component = state.component(instance.componentId(), instance.version());
+    if (component == null || !placer.chooseOnly(component, mothershipId).placed()) {
+      return false;
+    }
+    Instance.Placement placement = new Instance.Placement(mothershipId, Instance.Role.PRIMARY, component.resources());
+    Instance adopted = instance.withPlacements(List.of(placement)).withState(InstanceState.RUNNING);
+    state.putInstance(adopted);
+    insertPlacement(adopted, placement, change);
+    change.sql(CloudSql.INSTANCE_STATE, "id", adopted.id(), "state", adopted.state().name())
+        .event("instance.recovered", "instance/" + adopted.id(), adopted.toJson().put("on", mothershipId));
+    wiring.wireServersFor(component, List.of(mothershipId), change);
+    return true;
+  }
+
+  /**
+   * What a finished (or expired) command means for the instance it was about: the last stop confirmed
+   * removes a STOPPING instance; the primary's instantiate makes it RUNNING or FAILED.
+   */
+  void commandFinished(AgentCommand command, boolean succeeded, Change change) {
+    Instance instance = state.instance(command.args().getString("instanceId", ""));
+    if (instance == null) {
+      return;
+    }
+    if (command.action().equals("stop")) {
+      Set<String> stops = stopsInFlight.get(instance.id());
+      if (stops != null && stops.remove(command.id()) && stops.isEmpty()) {
+        remove(instance, change);
+      }
+    } else if (command.action().equals("instantiate") && "primary".equals(command.args().getString("role"))
+        && instance.placements().stream().anyMatch(p -> p.role() == Instance.Role.PRIMARY
+            && p.mothershipId().equals(command.nodeId()))
+        && (instance.state() == InstanceState.PLACED || instance.state() == InstanceState.FAILED)) {
+      InstanceState reported = succeeded ? InstanceState.RUNNING : InstanceState.FAILED;
+      if (reported != instance.state()) {
+        Instance updated = instance.withState(reported);
+        state.putInstance(updated);
+        change.sql(CloudSql.INSTANCE_STATE, "id", instance.id(), "state", reported.name())
+            .event(succeeded ? "instance.running" : "instance.failed", "instance/" + instance.id(), updated.toJson());
+      }
+    }
+  }
+
+  /**
+   * After a (re)load: STOPPING instances wait for their pending stop commands again, and those with
+   * none left are removed.
+   */
+  void resumeStops(Change change) {
+    stopsInFlight.clear();
+    for (Instance instance : List.copyOf(state.instances())) {
+      if (instance.state() != InstanceState.STOPPING) {
+        continue;
+      }
+      Set<String> stops = new LinkedHashSet<>();
+      instance.placements().forEach(p -> outbox.pendingFor(p.mothershipId()).stream()
+          .filter(c -> c.action().equals("stop") && instance.id().equals(c.args().getString("instanceId")))
+          .forEach(c -> stops.add(c.id())));
+      if (stops.isEmpty()) {
+        remove(instance, change);
+      } else {
+        stopsInFlight.put(instance.id(), stops);
+      }
+    }
+  }
+
+  static JsonObject instanceArgs(Instance instance) {
+    return new JsonObject().put("instanceId", instance.id()).put("componentId", instance.componentId())
+        .put("version", instance.version());
+  }
+
+  /** Instances being stopped take no more changes. */
+  private static Instance running(Instance instance) {
+    if (instance.state() == InstanceState.STOPPING) {
+      throw Refusal.of(409, "Instance " + instance.id() + " is stopping.", null);
+    }
+    return instance;
+  }
+
+  /** Places one replacement for a placement lost on {@code lostOn}; the instance unchanged if none fits. */
+  private Instance reschedule(Instance instance, String lostOn, Change change) {
+    WebComponent component = state.component(instance.componentId(), instance.version());
+    if (component == null) {
+      return instance;
+    }
+    Set<String> excluded = new LinkedHashSet<>();
+    if (lostOn != null) {
+      excluded.add(lostOn);
+    }
+    instance.placements().forEach(p -> excluded.add(p.mothershipId()));
+    Placer.Outcome outcome = placer.choose(component, 1, excluded);
+    if (!outcome.placed()) {
+      return instance;
+    }
+    boolean primary = instance.placements().isEmpty();
+    Instance.Placement replacement = new Instance.Placement(outcome.chosen().get(0),
+        primary ? Instance.Role.PRIMARY : Instance.Role.REPLICA, component.resources());
+    List<Instance.Placement> placements = new ArrayList<>(instance.placements());
+    placements.add(replacement);
+    // A new primary starts from scratch: PLACED until its agent reports it running.
+    Instance moved = instance.withPlacements(placements).withState(primary ? InstanceState.PLACED : instance.state());
+    state.putInstance(moved);
+    insertPlacement(moved, replacement, change);
+    change.event("instance.rescheduled", "instance/" + moved.id(), moved.toJson().put("from", lostOn)
+        .put("to", replacement.mothershipId()));
+    startOn(moved, replacement, change);
+    wiring.wireServersFor(component, List.of(replacement.mothershipId()), change);
+    return moved;
+  }
+
+  /** Tells the agent of the placement's mothership (if it has one) to start the instance. */
+  private void startOn(Instance instance, Instance.Placement placement, Change change) {
+    commands.command(placement.mothershipId(), "instantiate", new JsonObject().put("instanceId", instance.id())
+        .put("componentId", instance.componentId()).put("version", instance.version())
+        .put("role", placement.role().name().toLowerCase()).put("generation", instance.generation())
+        .put("resources", placement.reserved().toJson()), change);
+  }
+
+  /** Removes the instance, releases what it reserved and drops wiring nothing needs any more. */
+  private void remove(Instance instance, Change change) {
+    stopsInFlight.remove(instance.id());
+    state.removeInstance(instance.id());
+    change.sql(CloudSql.DELETE_PLACEMENTS_OF_INSTANCE, "instanceId", instance.id())
+        .sql(CloudSql.DELETE_INSTANCE, "id", instance.id())
+        .event("instance.stopped", "instance/" + instance.id(), instance.withState(InstanceState.STOPPED).toJson());
+    instance.placements().forEach(p -> wiring.unwireUnneeded(p.mothershipId(), change));
+  }
+
+  private static void insertPlacement(Instance instance, Instance.Placement placement, Change change) {
+    Capacity reserved = placement.reserved();
+    change.sql(CloudSql.INSERT_PLACEMENT, "instanceId", instance.id(), "mothershipId", placement.mothershipId(),
+        "role", placement.role().name(), "cpu", reserved.cpu(), "ramMb", reserved.ramMb(),
+        "bandwidthMbps", reserved.bandwidthMbps());
+  }
+
+  private static Refusal refusal(WebComponent component, Placer.Outcome outcome, int wanted) {
+    Capacity need = component.resources();
+    JsonObject ruledOut = outcome.ruledOut();
+    boolean noMotherships = ruledOut.getInteger("considered") == 0;
+    String detail = noMotherships
+        ? "No mothership is registered: nothing can host " + component.key() + " yet."
+        : "No room for " + component.key() + " (" + wanted + " placement(s) of cpu " + need.cpu() + ", ramMb "
+            + need.ramMb() + ", bandwidthMbps " + need.bandwidthMbps() + "): of " + ruledOut.getInteger("considered")
+            + " mothership(s), " + describe(ruledOut) + ".";
+    return Refusal.of(noMotherships ? 503 : 409, detail, null, new JsonObject().put("ruledOut", ruledOut));
+  }
+
+  private static String describe(JsonObject ruledOut) {
+    List<String> parts = new ArrayList<>();
+    for (String key : ruledOut.fieldNames()) {
+      if (!key.equals("considered") && ruledOut.getInteger(key) > 0) {
+        parts.add(ruledOut.getInteger(key) + " " + key);
+      }
+    }
+    return parts.isEmpty() ? "none fit" : String.join(", ", parts);
+  }
+}
