@@ -97,7 +97,7 @@ public final class AgentBenchmark {
     try {
       benchmark.run();
       status = 0;
-    } catch (CloudApiBenchmark.BenchmarkFailure e) {
+    } catch (BenchmarkFailure e) {
       System.err.println("AgentBenchmark: FAILED: " + e.getMessage());
       status = 1;
     } catch (Exception e) {
@@ -144,7 +144,7 @@ public final class AgentBenchmark {
   }
 
   void run() throws Exception {
-    Map<String, String> facts = CloudApiBenchmark.Machine.facts();
+    Map<String, String> facts = Machine.facts();
     say("machine: " + facts.get("cpus") + " cpus, " + facts.get("cpu model") + ", " + facts.get("memory")
         + " RAM; " + facts.get("java") + "; load " + facts.get("load"));
     say("hub: " + options.hub + (options.hubPid > 0 ? " (pid " + options.hubPid + ")" : "")
@@ -172,7 +172,7 @@ public final class AgentBenchmark {
     HttpResponse<Buffer> response = await(client.post("/auth/login").timeout(REQUEST_TIMEOUT_MS)
         .sendJsonObject(new JsonObject().put("username", "admin").put("password", options.password)), "login");
     if (response.statusCode() != 200 || response.bodyAsJsonObject().getString("token") == null) {
-      throw new CloudApiBenchmark.BenchmarkFailure("login as admin answered " + response.statusCode() + ": "
+      throw new BenchmarkFailure("login as admin answered " + response.statusCode() + ": "
           + response.bodyAsString());
     }
     authorization = "Bearer " + response.bodyAsJsonObject().getString("token");
@@ -183,7 +183,7 @@ public final class AgentBenchmark {
         .timeout(REQUEST_TIMEOUT_MS).sendJsonObject(new JsonObject().put("name", "bench-agents").put("ttlDays", 1)),
         "POST /v1.0/agent-tokens");
     if (response.statusCode() / 100 != 2 || response.bodyAsJsonObject().getString("token") == null) {
-      throw new CloudApiBenchmark.BenchmarkFailure("POST /v1.0/agent-tokens answered " + response.statusCode() + ": "
+      throw new BenchmarkFailure("POST /v1.0/agent-tokens answered " + response.statusCode() + ": "
           + response.bodyAsString());
     }
     return response.bodyAsJsonObject().getString("token");
@@ -209,7 +209,7 @@ public final class AgentBenchmark {
         : "; last error: " + fleet.counters().lastError()));
     long wall = System.nanoTime() - started;
     if (welcomed.failed() || !welcomed.isComplete()) {
-      throw new CloudApiBenchmark.BenchmarkFailure("not every agent was welcomed within " + timeoutS + " s: "
+      throw new BenchmarkFailure("not every agent was welcomed within " + timeoutS + " s: "
           + fleet.counters() + (fleet.counters().lastError() == null ? "" : "; last error: "
           + fleet.counters().lastError()));
     }
@@ -228,7 +228,7 @@ public final class AgentBenchmark {
     figures.put("GET /v1.0/agents", "after connect: " + states);
     int listed = states.getOrDefault("sim total", 0);
     if (listed != options.agents) {
-      throw new CloudApiBenchmark.BenchmarkFailure("GET /v1.0/agents lists " + listed + " simulated agents, not "
+      throw new BenchmarkFailure("GET /v1.0/agents lists " + listed + " simulated agents, not "
           + options.agents + ": " + states);
     }
   }
@@ -237,7 +237,7 @@ public final class AgentBenchmark {
     HttpResponse<Buffer> response = await(client.get("/v1.0/agents").putHeader("Authorization", authorization)
         .timeout(REQUEST_TIMEOUT_MS).send(), "GET /v1.0/agents");
     if (response.statusCode() != 200) {
-      throw new CloudApiBenchmark.BenchmarkFailure("GET /v1.0/agents answered " + response.statusCode() + ": "
+      throw new BenchmarkFailure("GET /v1.0/agents answered " + response.statusCode() + ": "
           + response.bodyAsString());
     }
     JsonArray items = response.bodyAsJsonObject().getJsonArray("items", new JsonArray());
@@ -333,7 +333,7 @@ public final class AgentBenchmark {
       }
     }
     if (nodes.isEmpty()) {
-      throw new CloudApiBenchmark.BenchmarkFailure("no AVAILABLE simulated node to send commands to");
+      throw new BenchmarkFailure("no AVAILABLE simulated node to send commands to");
     }
     Random random = new Random(42);
     IntFunction<Future<HttpResponse<Buffer>>> send = i -> client
@@ -361,7 +361,7 @@ public final class AgentBenchmark {
     CpuWindow cpuBefore = cpuWindow();
     Drive measured = drive("commands", options.commands, options.inFlight, send, succeeded);
     CpuMeter.Usage usage = cpuSince(cpuBefore);
-    CloudApiBenchmark.Run run = measured.run;
+    RequestBatch run = measured.run;
     double rate = run.ok() / (run.wallNanos / 1e9);
     say(String.format(Locale.ROOT, "c. %s; not SUCCEEDED %d; %.0f commands/s; p50 %.1f ms p99 %.1f ms max %.1f ms",
         run.statusLine(), measured.notSucceeded.get(), rate, run.percentileMs(50), run.percentileMs(99),
@@ -393,7 +393,7 @@ public final class AgentBenchmark {
    * the agent's result (both before the commit that stores them); the rest is HTTP, the event bus
    * and the two commits.
    */
-  private String commandSplit(CloudApiBenchmark.Run run, String[] commandIds) {
+  private String commandSplit(RequestBatch run, String[] commandIds) {
     List<Double> inside = new ArrayList<>();
     List<Double> whole = new ArrayList<>();
     Random random = new Random(7);
@@ -428,12 +428,12 @@ public final class AgentBenchmark {
         whole.get(whole.size() - 1));
   }
 
-  record Drive(CloudApiBenchmark.Run run, AtomicInteger notSucceeded) {}
+  record Drive(RequestBatch run, AtomicInteger notSucceeded) {}
 
   /** {@code total} requests, {@code concurrency} at a time; 200 answers that fail {@code good} are counted apart. */
   private Drive drive(String what, int total, int concurrency, IntFunction<Future<HttpResponse<Buffer>>> send,
       BiPredicate<Integer, HttpResponse<Buffer>> good) {
-    CloudApiBenchmark.Run run = new CloudApiBenchmark.Run(total, 200);
+    RequestBatch run = new RequestBatch(total, 200);
     AtomicInteger bad = new AtomicInteger();
     Promise<Void> done = Promise.promise();
     AtomicInteger next = new AtomicInteger();
@@ -479,7 +479,7 @@ public final class AgentBenchmark {
     try {
       done.future().await(PHASE_TIMEOUT_S, TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
-      throw new CloudApiBenchmark.BenchmarkFailure(what + " did not finish within " + PHASE_TIMEOUT_S + " s ("
+      throw new BenchmarkFailure(what + " did not finish within " + PHASE_TIMEOUT_S + " s ("
           + finished.get() + " of " + total + " answered)");
     }
     return new Drive(run, bad);
@@ -522,7 +522,7 @@ public final class AgentBenchmark {
           + "benchmark JVM", ratio, shared.rate <= 0 ? 0 : hubRate / shared.rate));
       targets.add(String.format(Locale.ROOT, "%-20s%.2f (%.0f%%) vs target >= %.0f%%  %s", "hub/bare frames", ratio,
           ratio * 100, FRAME_RATIO_TARGET * 100, ratio >= FRAME_RATIO_TARGET ? "MET" : "MISSED"));
-    } catch (CloudApiBenchmark.BenchmarkFailure e) {
+    } catch (BenchmarkFailure e) {
       // what the hub looks like from outside while it does not answer
       String heap = jstatHeap();
       long[] queued = kernelQueues(options.hub.getPort());
@@ -551,7 +551,7 @@ public final class AgentBenchmark {
     Future<Void> started = blasters.start();
     waitFor(started, 120, "blast agents (hub)", () -> blasters.counters().toString());
     if (!started.succeeded()) {
-      throw new CloudApiBenchmark.BenchmarkFailure("the blast agents were not all welcomed by the hub: "
+      throw new BenchmarkFailure("the blast agents were not all welcomed by the hub: "
           + blasters.counters());
     }
     if (options.blastWarmupSeconds > 0) {
@@ -624,7 +624,7 @@ public final class AgentBenchmark {
       process = new ProcessBuilder(javaBin.toString(), "-Xmx1g", "-cp", selfJar(), BareWebSocketServer.class.getName())
           .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     } catch (IOException e) {
-      throw new CloudApiBenchmark.BenchmarkFailure("could not start the bare server process: " + e);
+      throw new BenchmarkFailure("could not start the bare server process: " + e);
     }
     agentProcesses.add(process);
     try {
@@ -632,7 +632,7 @@ public final class AgentBenchmark {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (port < 0) {
         if (!process.isAlive() || System.nanoTime() > deadline) {
-          throw new CloudApiBenchmark.BenchmarkFailure("the bare server process did not start; its log:\n" + tail(log));
+          throw new BenchmarkFailure("the bare server process did not start; its log:\n" + tail(log));
         }
         sleep(100);
         try {
@@ -688,7 +688,7 @@ public final class AgentBenchmark {
     waitFor(started, 120, "blast agents (" + what + ")", () -> blasters.counters().toString());
     try {
       if (!started.succeeded()) {
-        throw new CloudApiBenchmark.BenchmarkFailure(what + " did not welcome every blast agent: "
+        throw new BenchmarkFailure(what + " did not welcome every blast agent: "
             + blasters.counters());
       }
       if (options.blastWarmupSeconds > 0) {
@@ -847,7 +847,7 @@ public final class AgentBenchmark {
     }
     Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
     if (options.agentJar == null || !Files.isRegularFile(options.agentJar)) {
-      throw new CloudApiBenchmark.BenchmarkFailure("the kill -9 phase runs rain-agent.jar: give --agent-jar "
+      throw new BenchmarkFailure("the kill -9 phase runs rain-agent.jar: give --agent-jar "
           + "agent-client/target/rain-agent.jar (built by ./mvnw package), or --kills 0");
     }
     List<String> launcher = List.of(javaBin.toString(), "-Xmx128m", "-jar", options.agentJar.toString());
@@ -859,7 +859,7 @@ public final class AgentBenchmark {
       try {
         double s = killOnce(k, launcher);
         seconds.add(s);
-      } catch (CloudApiBenchmark.BenchmarkFailure e) {
+      } catch (BenchmarkFailure e) {
         failures.add("kill " + k + ": " + e.getMessage());
         say("e. kill " + k + " FAILED: " + e.getMessage());
       }
@@ -905,11 +905,11 @@ public final class AgentBenchmark {
       long nextListing = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (nodeId == null) {
         if (!process.isAlive()) {
-          throw new CloudApiBenchmark.BenchmarkFailure("the agent process exited (" + process.exitValue()
+          throw new BenchmarkFailure("the agent process exited (" + process.exitValue()
               + ") before its welcome; its log:\n" + tail(log));
         }
         if (System.nanoTime() > deadline) {
-          throw new CloudApiBenchmark.BenchmarkFailure("no welcome for agent " + name + " within 120 s; its log:\n"
+          throw new BenchmarkFailure("no welcome for agent " + name + " within 120 s; its log:\n"
               + tail(log));
         }
         nodeId = nodeIdFromState(state.resolve("state.json"));
@@ -923,7 +923,7 @@ public final class AgentBenchmark {
       }
       String available = awaitState(nodeId, "AVAILABLE", 30_000);
       if (available == null) {
-        throw new CloudApiBenchmark.BenchmarkFailure("node " + nodeId + " of " + name + " was not AVAILABLE within 30 s");
+        throw new BenchmarkFailure("node " + nodeId + " of " + name + " was not AVAILABLE within 30 s");
       }
       double startSeconds = (System.nanoTime() - launched) / 1e9;
       long killed = System.nanoTime();
@@ -945,7 +945,7 @@ public final class AgentBenchmark {
       }
       process.waitFor(30, TimeUnit.SECONDS);
       if (lostAt < 0) {
-        throw new CloudApiBenchmark.BenchmarkFailure("node " + nodeId + " was not LOST within "
+        throw new BenchmarkFailure("node " + nodeId + " was not LOST within "
             + (options.ttlMs + 60_000) / 1000 + " s of the kill");
       }
       double lost = (lostAt - killed) / 1e9;
@@ -1119,7 +1119,7 @@ public final class AgentBenchmark {
   /** The hub's used heap after a full GC (jcmd GC.run when the JDK has jcmd), from /metrics. */
   private Heap heap() {
     String how = "no full GC: jcmd or --hub-pid missing";
-    String jcmd = CloudApiBenchmark.which("jcmd");
+    String jcmd = Programs.which("jcmd");
     if (jcmd == null) {
       Path candidate = Path.of(System.getProperty("java.home"), "bin", "jcmd");
       jcmd = Files.isExecutable(candidate) ? candidate.toString() : null;
@@ -1150,7 +1150,7 @@ public final class AgentBenchmark {
   private Metrics metrics() {
     HttpResponse<Buffer> response = await(client.get("/metrics").timeout(REQUEST_TIMEOUT_MS).send(), "GET /metrics");
     if (response.statusCode() != 200) {
-      throw new CloudApiBenchmark.BenchmarkFailure("GET /metrics answered " + response.statusCode());
+      throw new BenchmarkFailure("GET /metrics answered " + response.statusCode());
     }
     return Metrics.parse(response.bodyAsString());
   }
@@ -1273,11 +1273,11 @@ public final class AgentBenchmark {
     try {
       return future.await(timeoutS, TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
-      throw new CloudApiBenchmark.BenchmarkFailure(what + " got no answer within " + timeoutS + " s");
-    } catch (CloudApiBenchmark.BenchmarkFailure e) {
+      throw new BenchmarkFailure(what + " got no answer within " + timeoutS + " s");
+    } catch (BenchmarkFailure e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new CloudApiBenchmark.BenchmarkFailure(what + " failed: " + e);
+      throw new BenchmarkFailure(what + " failed: " + e);
     }
   }
 
@@ -1313,7 +1313,7 @@ public final class AgentBenchmark {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new CloudApiBenchmark.BenchmarkFailure("interrupted");
+      throw new BenchmarkFailure("interrupted");
     }
   }
 
