@@ -114,6 +114,18 @@ final class CpuMeter {
         machine[2]);
   }
 
+  /** A phase's start: the counters and the wall clock, for {@link #since(Window)}. */
+  record Window(Snapshot snapshot, long startedNanos) {}
+
+  Window open() {
+    return new Window(snapshot(), System.nanoTime());
+  }
+
+  /** CPU since the window opened, over the wall time since then (not the phase's own notion of it). */
+  Usage since(Window window) {
+    return since(window.snapshot(), System.nanoTime() - window.startedNanos());
+  }
+
   /** CPU used since {@code before}, in cores, over {@code wallNanos} of wall time. */
   Usage since(Snapshot before, long wallNanos) {
     Snapshot after = snapshot();

@@ -66,7 +66,21 @@ final class HubClient {
     return client.post(path).putHeader("Authorization", authorization).timeout(REQUEST_TIMEOUT_MS);
   }
 
+  /** The same pool without the token: /metrics, and the bare servers' ports on 127.0.0.1. */
+  WebClient anonymous() {
+    return client;
+  }
+
+  URI uri() {
+    return hub;
+  }
+
   String httpUrl() {
     return "http://" + hub.getHost() + ":" + hub.getPort();
+  }
+
+  /** Where agents connect: the hub's host and port over ws://. */
+  String wsUrl() {
+    return "ws://" + hub.getHost() + ":" + hub.getPort();
   }
 }

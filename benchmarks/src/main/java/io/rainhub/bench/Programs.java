@@ -3,6 +3,8 @@ package io.rainhub.bench;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -40,6 +42,19 @@ final class Programs {
     return new Finished(process.exitValue(), out.toString());
   }
 
+  /** Output of a short command, null when it fails or takes longer than {@code timeoutS}. */
+  static String output(List<String> command, long timeoutS) {
+    try {
+      Finished finished = finish(command, timeoutS);
+      return finished != null && finished.exitValue() == 0 ? finished.output() : null;
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
   /** The program's path on PATH, null when it is not there. */
   static String which(String program) {
     String path = System.getenv("PATH");
@@ -53,5 +68,15 @@ final class Programs {
       }
     }
     return null;
+  }
+
+  /** The last 20 lines of a program's log, for a failure message. */
+  static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
   }
 }
