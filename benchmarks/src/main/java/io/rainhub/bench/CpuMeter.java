@@ -114,6 +114,18 @@ final class CpuMeter {
         machine[2]);
   }
 
+  /** A phase's start: the counters and the wall clock, for {@link #since(Window)}. */
+  record Window(Snapshot snapshot, long startedNanos) {}
+
+  Window open() {
+    return new Window(snapshot(), System.nanoTime());
+  }
+
+  /** CPU since the window opened, over the wall time since then (not the phase's own notion of it). */
+  Usage since(Window window) {
+    return since(window.snapshot(), System.nanoTime() - window.startedNanos());
+  }
+
   /** CPU used since {@code before}, in cores, over {@code wallNanos} of wall time. */
   Usage since(Snapshot before, long wallNanos) {
     Snapshot after = snapshot();
@@ -183,28 +195,16 @@ final class CpuMeter {
   /** Native thread id to Java thread name, from jcmd; empty when jcmd is missing or slow. */
   private Map<Long, String> javaThreadNames() {
     Map<Long, String> names = new HashMap<>();
-    String jcmd = CloudApiBenchmark.which("jcmd");
+    String jcmd = Programs.which("jcmd");
     if (jcmd == null) {
       return names;
     }
     try {
-      Process process = new ProcessBuilder(jcmd, String.valueOf(hubPid), "Thread.print")
-          .redirectErrorStream(true).start();
-      StringBuilder out = new StringBuilder();
-      Thread reader = new Thread(() -> {
-        try {
-          out.append(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException ignored) {
-          // gone
-        }
-      }, "jcmd-output");
-      reader.start();
-      if (!process.waitFor(15, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
+      Programs.Finished threads = Programs.finish(List.of(jcmd, String.valueOf(hubPid), "Thread.print"), 15);
+      if (threads == null) {
         return names;
       }
-      reader.join(5_000);
-      Matcher m = THREAD.matcher(out);
+      Matcher m = THREAD.matcher(threads.output());
       while (m.find()) {
         String nid = m.group(2);
         long tid = nid.startsWith("0x") ? Long.parseLong(nid.substring(2), 16) : Long.parseLong(nid);
