@@ -1,5 +1,8 @@
 package io.rainhub.api;
 
+import io.rainhub.agents.AgentApiHandlers;
+import io.rainhub.agents.AgentFrames;
+import io.rainhub.agents.AgentGateway;
 import io.rainhub.metrics.HubMetrics;
 import io.rainhub.store.DatabaseConfig;
 import io.rainhub.store.Store;

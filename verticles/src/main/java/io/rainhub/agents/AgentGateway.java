@@ -1,9 +1,14 @@
-package io.rainhub.api;
+package io.rainhub.agents;
 
 import static io.rainhub.bus.Addresses.*;
 
-import io.rainhub.api.AgentFrames.Frame;
-import io.rainhub.api.AgentFrames.FrameException;
+import io.rainhub.agents.AgentFrames.Frame;
+import io.rainhub.agents.AgentFrames.FrameException;
+import io.rainhub.api.JsonInput;
+import io.rainhub.api.Problem;
+import io.rainhub.api.ProblemException;
+import io.rainhub.api.Replies;
+import io.rainhub.api.Roles;
 import io.rainhub.metrics.HubMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -24,7 +29,7 @@ import java.util.Set;
  * behind an agent token (role {@code agent}, not revoked). One instance per HTTP verticle; the
  * sessions it holds live on that verticle's event loop.
  */
-final class AgentGateway {
+public final class AgentGateway {
 
   private static final short POLICY_VIOLATION = 1008;
   private static final long DEFAULT_POLL_MILLIS = 25_000;
@@ -46,7 +51,7 @@ final class AgentGateway {
   private final Set<String> revoked = new HashSet<>();
 
   /** With {@code clientCertificateRequired}, agents must also present a certificate the hub's agent CA signed. */
-  AgentGateway(Vertx vertx, JWTAuth jwt, HubMetrics metrics, boolean clientCertificateRequired) {
+  public AgentGateway(Vertx vertx, JWTAuth jwt, HubMetrics metrics, boolean clientCertificateRequired) {
     this.vertx = vertx;
     this.jwt = jwt;
     this.metrics = metrics;
@@ -66,7 +71,7 @@ final class AgentGateway {
    * Lets the request through only with a valid agent token: signed by this hub, unexpired, role
    * {@code agent}, and still on record unrevoked. Else 401 before any upgrade.
    */
-  void authenticate(RoutingContext ctx) {
+  public void authenticate(RoutingContext ctx) {
     if (clientCertificateRequired && !hasClientCertificate(ctx)) {
       ctx.fail(unauthorized("This hub requires agents to present a client certificate signed by its agent CA."));
       return;
@@ -136,7 +141,7 @@ final class AgentGateway {
     }
   }
 
-  void webSocket(RoutingContext ctx) {
+  public void webSocket(RoutingContext ctx) {
     if (!"websocket".equalsIgnoreCase(ctx.request().getHeader(HttpHeaders.UPGRADE))) {
       throw new ProblemException(new Problem(400, "WebSocket expected",
           "Agents connect here with a WebSocket upgrade (or use the HTTP fallback under /agents/http/).",
@@ -159,7 +164,7 @@ final class AgentGateway {
 
   // --- HTTP fallback: the same frames and semantics for agents that cannot hold a socket
 
-  void httpHello(RoutingContext ctx) {
+  public void httpHello(RoutingContext ctx) {
     Frame frame = frame(ctx, "hello");
     vertx.eventBus().<JsonObject>request(HV_AGENT_HELLO, frame.body(), Replies.BUS_OPTIONS)
         .onSuccess(reply -> Replies.json(ctx, 200,
@@ -167,7 +172,7 @@ final class AgentGateway {
         .onFailure(ctx::fail);
   }
 
-  void httpHeartbeat(RoutingContext ctx) {
+  public void httpHeartbeat(RoutingContext ctx) {
     String nodeId = node(ctx);
     Frame frame = frame(ctx, "heartbeat");
     long received = System.nanoTime();
@@ -180,7 +185,7 @@ final class AgentGateway {
         .onFailure(ctx::fail);
   }
 
-  void httpFrames(RoutingContext ctx) {
+  public void httpFrames(RoutingContext ctx) {
     String nodeId = node(ctx);
     Frame frame = frame(ctx, null);
     Future<?> handled = switch (frame.type()) {
@@ -199,7 +204,7 @@ final class AgentGateway {
    * Long poll: the node's commands without a result, as on a reconnect; when there are none, waits
    * up to {@code waitMs} for the next one. Listens before it reads, so none slips between.
    */
-  void httpCommands(RoutingContext ctx) {
+  public void httpCommands(RoutingContext ctx) {
     String nodeId = node(ctx);
     long waitMillis = waitMillis(ctx);
     MessageConsumer<JsonObject> live = vertx.eventBus().consumer(AGENT_NODE_PREFIX + nodeId);
