@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * What people see of agents: the agent-managed nodes with their liveness, and commands sent to a
  * node with request-reply (the caller waits for the agent's result, up to a time-out).
  */
-public final class AgentApiHandlers {
+final class AgentApiHandlers {
 
   /** Actions a person may send; the others follow from cloud API changes and keep the maps true. */
   private static final Pattern MANUAL_ACTIONS = Pattern.compile("guest|update");
@@ -34,12 +34,12 @@ public final class AgentApiHandlers {
   private final Vertx vertx;
   private final Store store;
 
-  public AgentApiHandlers(Vertx vertx, Store store) {
+  AgentApiHandlers(Vertx vertx, Store store) {
     this.vertx = vertx;
     this.store = store;
   }
 
-  public void listAgents(RoutingContext ctx) {
+  void listAgents(RoutingContext ctx) {
     Replies.forward(vertx.eventBus(), ctx, HV_AGENT_LIST, new JsonObject(), 200);
   }
 
@@ -47,7 +47,7 @@ public final class AgentApiHandlers {
    * Stores the command, then waits for its result: 200 with the finished command, or 504 naming the
    * command, which stays queued for the agent. Listens for the result before the command exists.
    */
-  public void sendCommand(RoutingContext ctx) {
+  void sendCommand(RoutingContext ctx) {
     String nodeId = nodeId(ctx);
     JsonObject body = JsonInput.of(ctx)
         .requireString("action", MANUAL_ACTIONS, "must be guest or update (other actions follow from cloud API changes)")
@@ -83,7 +83,7 @@ public final class AgentApiHandlers {
         });
   }
 
-  public void nodeCommands(RoutingContext ctx) {
+  void nodeCommands(RoutingContext ctx) {
     String nodeId = nodeId(ctx);
     query(ctx, "SELECT * FROM agent_commands WHERE node_id = " + store.dialect().placeholder(1) + " ORDER BY seq DESC"
         + " LIMIT " + MAX_LISTED, Tuple.of(nodeId))
@@ -91,7 +91,7 @@ public final class AgentApiHandlers {
         .onFailure(ctx::fail);
   }
 
-  public void command(RoutingContext ctx) {
+  void command(RoutingContext ctx) {
     String commandId = ctx.pathParam("commandId");
     query(ctx, "SELECT * FROM agent_commands WHERE command_id = " + store.dialect().placeholder(1), Tuple.of(commandId))
         .onSuccess(items -> {

@@ -29,7 +29,7 @@ import java.util.Set;
  * behind an agent token (role {@code agent}, not revoked). One instance per HTTP verticle; the
  * sessions it holds live on that verticle's event loop.
  */
-public final class AgentGateway {
+final class AgentGateway {
 
   private static final short POLICY_VIOLATION = 1008;
   private static final long DEFAULT_POLL_MILLIS = 25_000;
@@ -51,7 +51,7 @@ public final class AgentGateway {
   private final Set<String> revoked = new HashSet<>();
 
   /** With {@code clientCertificateRequired}, agents must also present a certificate the hub's agent CA signed. */
-  public AgentGateway(Vertx vertx, JWTAuth jwt, HubMetrics metrics, boolean clientCertificateRequired) {
+  AgentGateway(Vertx vertx, JWTAuth jwt, HubMetrics metrics, boolean clientCertificateRequired) {
     this.vertx = vertx;
     this.jwt = jwt;
     this.metrics = metrics;
@@ -71,7 +71,7 @@ public final class AgentGateway {
    * Lets the request through only with a valid agent token: signed by this hub, unexpired, role
    * {@code agent}, and still on record unrevoked. Else 401 before any upgrade.
    */
-  public void authenticate(RoutingContext ctx) {
+  void authenticate(RoutingContext ctx) {
     if (clientCertificateRequired && !hasClientCertificate(ctx)) {
       ctx.fail(unauthorized("This hub requires agents to present a client certificate signed by its agent CA."));
       return;
@@ -141,7 +141,7 @@ public final class AgentGateway {
     }
   }
 
-  public void webSocket(RoutingContext ctx) {
+  void webSocket(RoutingContext ctx) {
     if (!"websocket".equalsIgnoreCase(ctx.request().getHeader(HttpHeaders.UPGRADE))) {
       throw new ProblemException(new Problem(400, "WebSocket expected",
           "Agents connect here with a WebSocket upgrade (or use the HTTP fallback under /agents/http/).",
@@ -164,7 +164,7 @@ public final class AgentGateway {
 
   // --- HTTP fallback: the same frames and semantics for agents that cannot hold a socket
 
-  public void httpHello(RoutingContext ctx) {
+  void httpHello(RoutingContext ctx) {
     Frame frame = frame(ctx, "hello");
     vertx.eventBus().<JsonObject>request(HV_AGENT_HELLO, frame.body(), Replies.BUS_OPTIONS)
         .onSuccess(reply -> Replies.json(ctx, 200,
@@ -172,7 +172,7 @@ public final class AgentGateway {
         .onFailure(ctx::fail);
   }
 
-  public void httpHeartbeat(RoutingContext ctx) {
+  void httpHeartbeat(RoutingContext ctx) {
     String nodeId = node(ctx);
     Frame frame = frame(ctx, "heartbeat");
     long received = System.nanoTime();
@@ -185,7 +185,7 @@ public final class AgentGateway {
         .onFailure(ctx::fail);
   }
 
-  public void httpFrames(RoutingContext ctx) {
+  void httpFrames(RoutingContext ctx) {
     String nodeId = node(ctx);
     Frame frame = frame(ctx, null);
     Future<?> handled = switch (frame.type()) {
@@ -204,7 +204,7 @@ public final class AgentGateway {
    * Long poll: the node's commands without a result, as on a reconnect; when there are none, waits
    * up to {@code waitMs} for the next one. Listens before it reads, so none slips between.
    */
-  public void httpCommands(RoutingContext ctx) {
+  void httpCommands(RoutingContext ctx) {
     String nodeId = node(ctx);
     long waitMillis = waitMillis(ctx);
     MessageConsumer<JsonObject> live = vertx.eventBus().consumer(AGENT_NODE_PREFIX + nodeId);
