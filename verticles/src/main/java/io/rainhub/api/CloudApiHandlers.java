@@ -15,20 +15,20 @@ import java.util.regex.Pattern;
  * The RAIN cloud API (/rainservers, /mothership, /webcomponent) and the hypervisor's versioned
  * routes. Validates at the edge, then asks the hypervisor over the event bus.
  */
-final class CloudApiHandlers {
+public final class CloudApiHandlers {
 
-  static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-  static final String NAME_RULE = "must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit";
-  static final Pattern ADDRESS = Pattern.compile("[^\\s]{1,512}");
-  static final String ADDRESS_RULE = "must be 1-512 characters without spaces (host:port or URL)";
+  public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+  public static final String NAME_RULE = "must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit";
+  public static final Pattern ADDRESS = Pattern.compile("[^\\s]{1,512}");
+  public static final String ADDRESS_RULE = "must be 1-512 characters without spaces (host:port or URL)";
   private static final Pattern COMPONENT_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
   private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}");
-  static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9./_-]{0,62}");
-  static final Pattern LABEL_VALUE = Pattern.compile("[^\\n]{0,256}");
+  public static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9./_-]{0,62}");
+  public static final Pattern LABEL_VALUE = Pattern.compile("[^\\n]{0,256}");
   private static final Pattern DESCRIPTION = Pattern.compile("(?s).{0,2048}");
   private static final Pattern SESSION = Pattern.compile("[^\\s]{1,128}");
-  static final List<String> CAPACITY = List.of("cpu", "ramMb", "bandwidthMbps");
-  static final List<String> WHOLE = List.of("ramMb");
+  public static final List<String> CAPACITY = List.of("cpu", "ramMb", "bandwidthMbps");
+  public static final List<String> WHOLE = List.of("ramMb");
   private static final int MAX_TTL = 7 * 24 * 3600;
   private static final int MAX_PAGE = 1000;
 

@@ -8,18 +8,18 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /** How handlers answer: JSON bodies, and bus requests whose reply becomes the response. */
-final class Replies {
+public final class Replies {
 
   /**
    * Verticles answer in milliseconds; a request still unanswered after 10 s went to a hub that
    * died (its registration outlives it briefly in a cluster), so the client gets 503 and retries.
    */
-  static final DeliveryOptions BUS_OPTIONS = new DeliveryOptions().setSendTimeout(10_000);
+  public static final DeliveryOptions BUS_OPTIONS = new DeliveryOptions().setSendTimeout(10_000);
 
   private Replies() {
   }
 
-  static void json(RoutingContext ctx, int status, JsonObject body) {
+  public static void json(RoutingContext ctx, int status, JsonObject body) {
     ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
   }
 
@@ -27,7 +27,7 @@ final class Replies {
    * Sends {@code body} to {@code address}; the reply (a JSON object, or JSON already encoded in a
    * buffer) is the response, a failure goes to the problem responder.
    */
-  static void forward(EventBus bus, RoutingContext ctx, String address, JsonObject body, int status) {
+  public static void forward(EventBus bus, RoutingContext ctx, String address, JsonObject body, int status) {
     bus.request(address, body, BUS_OPTIONS)
         .onSuccess(reply -> {
           Buffer json = reply.body() instanceof Buffer encoded ? encoded : ((JsonObject) reply.body()).toBuffer();

@@ -9,13 +9,13 @@ import io.vertx.ext.web.handler.AuthorizationHandler;
  * Role checks on routes: the token's {@code roles} claim must hold the role, else 403.
  * {@link JWTAuthorization} exposes each claim value as a permission, hence the permission check.
  */
-final class Roles {
+public final class Roles {
 
-  static final String CLAIM = "roles";
+  public static final String CLAIM = "roles";
   static final String ADMIN = "admin";
   static final String USER = "user";
   /** Node agents: their tokens open the agent gateway, not the API people use. */
-  static final String AGENT = "agent";
+  public static final String AGENT = "agent";
 
   private Roles() {
   }

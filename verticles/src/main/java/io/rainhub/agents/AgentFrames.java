@@ -1,5 +1,9 @@
-package io.rainhub.api;
+package io.rainhub.agents;
 
+import io.rainhub.api.CloudApiHandlers;
+import io.rainhub.api.JsonInput;
+import io.rainhub.api.Problem;
+import io.rainhub.api.ProblemException;
 import io.rainhub.hypervisor.UrlPattern;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -15,10 +19,10 @@ import java.util.regex.Pattern;
  * the HTTP fallback alike. A frame that fails a check is answered with an {@code error} frame built
  * from the {@link FrameException}; nothing of it reaches the hypervisor.
  */
-final class AgentFrames {
+public final class AgentFrames {
 
   static final int PROTOCOL = 1;
-  static final int MAX_FRAME_BYTES = 1024 * 1024;
+  public static final int MAX_FRAME_BYTES = 1024 * 1024;
   static final Set<String> AGENT_TYPES = Set.of("hello", "heartbeat", "ack", "result", "event", "error");
   private static final Set<String> KINDS = Set.of("mothership", "rainserver", "generic");
   private static final Pattern FRAME_ID = Pattern.compile("[^\\s]{1,64}");

@@ -1,9 +1,10 @@
-package io.rainhub.api;
+package io.rainhub.agents;
 
 import static io.rainhub.bus.Addresses.*;
 
-import io.rainhub.api.AgentFrames.Frame;
-import io.rainhub.api.AgentFrames.FrameException;
+import io.rainhub.agents.AgentFrames.Frame;
+import io.rainhub.agents.AgentFrames.FrameException;
+import io.rainhub.api.Replies;
 import io.rainhub.metrics.HubMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,8 +15,8 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,9 +1,14 @@
-package io.rainhub.api;
+package io.rainhub.agents;
 
 import static io.rainhub.bus.Addresses.*;
 
-import io.rainhub.api.AgentFrames.Frame;
-import io.rainhub.api.AgentFrames.FrameException;
+import io.rainhub.agents.AgentFrames.Frame;
+import io.rainhub.agents.AgentFrames.FrameException;
+import io.rainhub.api.JsonInput;
+import io.rainhub.api.Problem;
+import io.rainhub.api.ProblemException;
+import io.rainhub.api.Replies;
+import io.rainhub.api.Roles;
 import io.rainhub.metrics.HubMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,7 +1,11 @@
-package io.rainhub.api;
+package io.rainhub.agents;
 
 import static io.rainhub.bus.Addresses.*;
 
+import io.rainhub.api.JsonInput;
+import io.rainhub.api.Problem;
+import io.rainhub.api.ProblemException;
+import io.rainhub.api.Replies;
 import io.rainhub.store.Store;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;

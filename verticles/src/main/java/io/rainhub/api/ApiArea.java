@@ -1,0 +1,17 @@
+package io.rainhub.api;
+
+import io.vertx.ext.web.Router;
+
+/**
+ * One area of the HTTP API, declaring its routes in one block. {@link HttpApiVerticle} mounts the
+ * areas in order, and the router tries routes in the order they were added. Areas add their routes
+ * to the hub's router itself, not to a sub-router, so that {@code OpenApiCoverageTest} sees them.
+ */
+@FunctionalInterface
+public interface ApiArea {
+
+  /** The media type of the API's request bodies. */
+  String JSON = "application/json";
+
+  void mount(Router router);
+}

@@ -1,0 +1,45 @@
+package io.rainhub.api;
+
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.ext.web.Router;
+
+/** The RAIN cloud API at the paths of the RAIN design, plus the hypervisor's /v1.0 routes. */
+final class CloudRoutes implements ApiArea {
+
+  private final CloudApiHandlers cloud;
+
+  CloudRoutes(EventBus bus) {
+    this.cloud = new CloudApiHandlers(bus);
+  }
+
+  /** "/all" comes before "/:id" so it is not read as an id; instance reads, the busiest, come first. */
+  @Override
+  public void mount(Router router) {
+    router.get("/webcomponent/all").handler(cloud::listComponents);
+    router.get("/webcomponent/:instanceId").handler(cloud::instance);
+    router.post("/webcomponent/").consumes(JSON).handler(cloud::deploy);
+    router.post("/webcomponent/:instanceId").handler(cloud::cluster);
+    router.put("/webcomponent/:instanceId").handler(cloud::refreshInstance);
+    router.delete("/webcomponent/:instanceId").handler(cloud::stopInstance);
+    router.get("/webcomponent/:id/:version").handler(cloud::component);
+    router.post("/webcomponent/:id/:version").handler(cloud::instantiate);
+    router.put("/webcomponent/:id/:version").handler(cloud::refreshComponent);
+    router.delete("/webcomponent/:id/:version").handler(cloud::undeploy);
+    router.get("/webcomponent/:id/:version/descriptor").handler(cloud::descriptor);
+    router.get("/webcomponent/:id/:version/statistics").handler(cloud::statistics);
+    router.get("/rainservers/all").handler(cloud::listServers);
+    router.get("/rainservers/:id/urls").handler(cloud::serverUrls);
+    router.post("/rainservers/").consumes(JSON).handler(cloud::registerServer);
+    router.put("/rainservers/:id").handler(cloud::resetServer);
+    router.delete("/rainservers/:id").handler(cloud::unregisterServer);
+    router.get("/mothership/all").handler(cloud::listMotherships);
+    router.get("/mothership/:id").handler(cloud::mothership);
+    router.get("/mothership/:id/webcomponents").handler(cloud::mothershipComponents);
+    router.post("/mothership/").consumes(JSON).handler(cloud::registerMothership);
+    router.put("/v1.0/rainservers/:id/heartbeat").handler(cloud::serverHeartbeat);
+    router.put("/v1.0/motherships/:id/heartbeat").handler(cloud::mothershipHeartbeat);
+    router.put("/v1.0/motherships/:id/drain").consumes(JSON).handler(cloud::drainMothership);
+    router.get("/v1.0/route").handler(cloud::route);
+    router.get("/v1.0/map").handler(cloud::map);
+  }
+}

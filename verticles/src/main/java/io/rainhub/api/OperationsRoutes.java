@@ -1,0 +1,67 @@
+package io.rainhub.api;
+
+import io.rainhub.store.Store;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.spi.cluster.hazelcast.ClusterHealthCheck;
+
+/**
+ * Routes that need no token, for probes, scrapers and browsers: health, metrics, the OpenAPI
+ * document and the admin UI's static files.
+ */
+final class OperationsRoutes implements ApiArea {
+
+  private final Vertx vertx;
+  private final Store store;
+  private final Buffer openApi;
+  private final String metricsRegistry;
+
+  OperationsRoutes(Vertx vertx, Store store, Buffer openApi, String metricsRegistry) {
+    this.vertx = vertx;
+    this.store = store;
+    this.openApi = openApi;
+    this.metricsRegistry = metricsRegistry;
+  }
+
+  @Override
+  public void mount(Router router) {
+    router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(liveness()));
+    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness()));
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(metricsRegistry));
+    router.get("/openapi.yaml").handler(this::openApiDocument);
+    router.get("/").handler(this::toUi);
+    router.get("/ui/*").handler(StaticHandler.create("webroot"));
+  }
+
+  private void openApiDocument(RoutingContext ctx) {
+    ctx.response().putHeader("Content-Type", "application/yaml").end(openApi);
+  }
+
+  private void toUi(RoutingContext ctx) {
+    ctx.redirect("/ui/");
+  }
+
+  /** Live while this verticle's event loop answers: the check runs on it. */
+  private HealthChecks liveness() {
+    return HealthChecks.create(vertx).register("event-loop", promise -> promise.complete(Status.OK()));
+  }
+
+  private HealthChecks readiness() {
+    HealthChecks checks = HealthChecks.create(vertx);
+    checks.register("store", 2_000, promise -> store.ping()
+        .onSuccess(ok -> promise.complete(Status.OK()))
+        .onFailure(failure -> promise.complete(Status.KO(new JsonObject().put("error", failure.getMessage())))));
+    if (vertx.isClustered()) {
+      checks.register("cluster", 2_000, ClusterHealthCheck.createProcedure(vertx));
+    }
+    return checks;
+  }
+}
