@@ -78,4 +78,23 @@ class SimulatorTest {
     assertThat(simulator.counters().connected()).isZero();
     assertThat(simulator.counters().errors()).isZero();
   }
+
+  @Test
+  void byDefaultSimulatedAgentsHeartbeatAtTheIntervalTheHubsWelcomeGives(Vertx vertx) throws Exception {
+    FakeHub hub = FakeHub.start(vertx);
+    hub.heartbeatIntervalMs = 250;
+    SimulatorOptions defaults = new SimulatorOptions().setHub(hub.wsUri()).setToken("T").setCount(2);
+    assertThat(defaults.getHeartbeatMs()).as("0: follow the hub").isZero();
+    AgentSimulator simulator = new AgentSimulator(vertx, defaults);
+
+    simulator.start().await(15, TimeUnit.SECONDS);
+    awaitThat(() -> hub.frames("node-sim-1", Frames.HEARTBEAT).size() >= 6, Duration.ofSeconds(5),
+        "six heartbeats from node-sim-1");
+
+    List<Long> at = hub.frames("node-sim-1", Frames.HEARTBEAT).stream().map(Received::nanos).toList();
+    Duration fiveIntervals = Duration.ofNanos(at.get(5) - at.get(0));
+    assertThat(fiveIntervals).as("five intervals of the hub's 250 ms, not the old 5 s default")
+        .isBetween(Duration.ofMillis(900), Duration.ofMillis(2_500));
+    simulator.stop().await(10, TimeUnit.SECONDS);
+  }
 }

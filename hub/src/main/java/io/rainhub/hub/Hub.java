@@ -87,7 +87,10 @@ public final class Hub {
   }
 
   public void stop() throws Exception {
+    long started = System.nanoTime();
+    LOG.info("Rain Hub stopping: closing agent sessions, the HTTP server and the store");
     await(vertx.close());
+    LOG.info("Rain Hub stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
   }
 
   /** With port 0 the OS picks; the HTTP verticle publishes the port it got in shared data. */

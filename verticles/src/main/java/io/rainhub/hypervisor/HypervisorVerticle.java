@@ -193,6 +193,7 @@ public class HypervisorVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     return commits.submit(change).onSuccess(stored -> {
+      StoredEventsLog.stored(change.events());
       // Only stored commands are sent: an agent never runs what a crash could forget.
       for (AgentCommand command : change.toDeliver()) {
         outbox.stored(command.id());

@@ -1,6 +1,5 @@
 package io.rainhub.hypervisor;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -161,16 +160,14 @@ final class Instances {
   /**
    * The mothership went away (expired or lost): its placements go; a lost primary is replaced by its
    * first replica; with {@code reschedule}, each lost placement is placed again elsewhere if there is
-   * room, else an instance left with no placement is UNPLACED. Returns the ids of the instances it held.
+   * room, else an instance left with no placement is UNPLACED.
    */
-  JsonArray releaseFrom(Mothership mothership, boolean reschedule, Change change) {
-    JsonArray affected = new JsonArray();
+  void releaseFrom(Mothership mothership, boolean reschedule, Change change) {
     for (String instanceId : List.copyOf(state.instanceIdsOn(mothership.id()))) {
       Instance instance = state.instance(instanceId);
       List<Instance.Placement> remaining = new ArrayList<>(instance.placements().stream()
           .filter(p -> !p.mothershipId().equals(mothership.id())).toList());
       change.sql(CloudSql.DELETE_PLACEMENT, "instanceId", instanceId, "mothershipId", mothership.id());
-      affected.add(instanceId);
       if (instance.state() == InstanceState.STOPPING) {
         // A lost node stops nothing: stop waiting for it.
         Instance stopping = instance.withPlacements(remaining);
@@ -204,7 +201,6 @@ final class Instances {
         }
       }
     }
-    return affected;
   }
 
   /** With the reschedule policy, UNPLACED instances are placed as soon as capacity appears. */

@@ -43,9 +43,9 @@ final class Registry {
         body.getString("address"), urls, body.getJsonObject("labels", new JsonObject()),
         body.getInteger("ttlSeconds"), null, NodeState.AVAILABLE, now);
     Change change = new Change();
+    startTtl(server.id(), server.ttlSeconds());
     insertServer(server, change);
     wiring.wireAsNeeded(server, change);
-    startTtl(server.id(), server.ttlSeconds());
     return Decision.of(change, () -> withExpiry(server.toJson(), server.id()));
   }
 
@@ -96,8 +96,8 @@ final class Registry {
         body.getJsonObject("labels", new JsonObject()), body.getInteger("ttlSeconds"), null,
         NodeState.AVAILABLE, false, time.now());
     Change change = new Change();
-    insertMothership(mothership, change);
     startTtl(mothership.id(), mothership.ttlSeconds());
+    insertMothership(mothership, change);
     instances.placeUnplaced(change);
     return Decision.of(change, () -> mothershipSummary(mothership));
   }
@@ -187,12 +187,13 @@ final class Registry {
     return expiries;
   }
 
-  /** The mothership went away: its instances are released (see {@link Instances#releaseFrom}), its wires dropped. */
+  /**
+   * The mothership went away: the loss is announced, its instances are released (see
+   * {@link Instances#releaseFrom}) and its wires dropped.
+   */
   void releaseMothership(Mothership mothership, NodeState newState, boolean reschedule, Change change) {
-    state.putMothership(mothership.withState(newState));
-    JsonArray affected = instances.releaseFrom(mothership, reschedule, change);
-    wiring.unwireMothership(mothership.id(), change);
-    change.sql(CloudSql.MOTHERSHIP_STATE, "id", mothership.id(), "state", newState.name());
+    // The loss is announced before what it causes (rescheduled, unplaced, unwired).
+    JsonArray affected = new JsonArray(List.copyOf(state.instanceIdsOn(mothership.id())));
     if (newState == NodeState.EXPIRED) {
       change.event("mothership.expired", subject(mothership), new JsonObject().put("id", mothership.id())
           .put("releasedInstances", affected));
@@ -200,18 +201,22 @@ final class Registry {
       change.event("node.lost", "node/" + mothership.id(), new JsonObject().put("nodeId", mothership.id())
           .put("kind", "mothership").put("releasedInstances", affected));
     }
+    state.putMothership(mothership.withState(newState));
+    instances.releaseFrom(mothership, reschedule, change);
+    wiring.unwireMothership(mothership.id(), change);
+    change.sql(CloudSql.MOTHERSHIP_STATE, "id", mothership.id(), "state", newState.name());
   }
 
   void releaseServer(RainServer server, NodeState newState, Change change) {
-    state.putServer(server.withState(newState));
-    wiring.dropWiresOf(server.id(), change);
-    change.sql(CloudSql.SERVER_STATE, "id", server.id(), "state", newState.name());
     if (newState == NodeState.EXPIRED) {
       change.event("rainserver.expired", subject(server), new JsonObject().put("id", server.id()));
     } else {
       change.event("node.lost", "node/" + server.id(), new JsonObject().put("nodeId", server.id())
           .put("kind", "rainserver"));
     }
+    state.putServer(server.withState(newState));
+    wiring.dropWiresOf(server.id(), change);
+    change.sql(CloudSql.SERVER_STATE, "id", server.id(), "state", newState.name());
   }
 
   /** After a (re)load: deadlines were not stored, so every REST registration gets a full TTL from now. */
@@ -228,14 +233,16 @@ final class Registry {
     }
   }
 
+  /** Stores a new server; its event carries the TTL deadline, so start the TTL first. */
   private void insertServer(RainServer server, Change change) {
     state.putServer(server);
     change.sql(CloudSql.INSERT_SERVER, "id", server.id(), "name", server.name(), "address", server.address(),
             "urls", server.urlsJson().encode(), "labels", server.labels().encode(),
             "ttlSeconds", server.ttlSeconds(), "state", server.state().name(), "createdAt", server.createdAt())
-        .event("rainserver.registered", subject(server), server.toJson());
+        .event("rainserver.registered", subject(server), withExpiry(server.toJson(), server.id()));
   }
 
+  /** Stores a new mothership; its event carries the TTL deadline, so start the TTL first. */
   private void insertMothership(Mothership mothership, Change change) {
     state.putMothership(mothership);
     Capacity capacity = mothership.capacity();
@@ -244,7 +251,7 @@ final class Registry {
             "bandwidthMbps", capacity.bandwidthMbps(), "labels", mothership.labels().encode(),
             "ttlSeconds", mothership.ttlSeconds(), "state", mothership.state().name(), "draining", false,
             "createdAt", mothership.createdAt())
-        .event("mothership.registered", subject(mothership), mothership.toJson());
+        .event("mothership.registered", subject(mothership), withExpiry(mothership.toJson(), mothership.id()));
   }
 
   private void startTtl(String nodeId, Integer ttlSeconds) {

@@ -274,7 +274,10 @@ abstract class AgentGatewayContract extends HubContract {
       assertThat(lostRecord.getJsonObject("reserved").getDouble("cpu")).isZero();
       assertThat(lostRecord.getInteger("instanceCount")).isZero();
 
-      JsonObject rescheduled = awaitEvent(mark, "instance.rescheduled", instanceId).getJsonObject("payload");
+      JsonObject rescheduledEvent = awaitEvent(mark, "instance.rescheduled", instanceId);
+      assertThat(rescheduledEvent.getLong("seq")).as("node.lost is logged before the reschedule it causes")
+          .isGreaterThan(lost.getLong("seq"));
+      JsonObject rescheduled = rescheduledEvent.getJsonObject("payload");
       assertThat(rescheduled.getString("from")).isEqualTo(victimId);
       assertThat(rescheduled.getString("to")).isEqualTo(survivorId);
       JsonObject moved = getJson("/webcomponent/" + instanceId);

@@ -140,7 +140,7 @@ class FleetTest {
     String m = cloud.agentMothership("m", 8);
     Instance instance = cloud.shopInstance(1);
     Change lost = cloud.loseAfterSilence(m);
-    assertThat(eventTypes(lost)).containsExactly("instance.unplaced", "node.lost");
+    assertThat(eventTypes(lost)).containsExactly("node.lost", "instance.unplaced");
     assertThat(cloud.state.reservedOn(m)).isEqualTo(Capacity.ZERO);
 
     Change back = cloud.fleet().hello(mothershipHello("m", 8).put("nodeId", m)
@@ -237,7 +237,7 @@ class FleetTest {
 
     assertThat(cloud.state.wired(server, m)).isFalse();
     assertThat(sqls(lost)).containsExactly(CloudSql.DELETE_WIRE, CloudSql.SERVER_STATE, CloudSql.AGENT_NODE_STATE);
-    assertThat(eventTypes(lost)).containsExactly("wiring.removed", "node.lost");
+    assertThat(eventTypes(lost)).containsExactly("node.lost", "wiring.removed");
     assertThat(lost.toDeliver()).as("a lost server cannot be told to disconnect").isEmpty();
 
     Change back = cloud.fleet().heartbeat(nodeKey(server)).change();

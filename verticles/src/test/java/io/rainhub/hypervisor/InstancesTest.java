@@ -148,7 +148,8 @@ class InstancesTest {
     assertThat(sqls(lost)).containsExactly(CloudSql.DELETE_PLACEMENT, CloudSql.PLACEMENT_ROLE,
         CloudSql.INSERT_PLACEMENT, Outbox.INSERT, CloudSql.MOTHERSHIP_STATE, CloudSql.AGENT_NODE_STATE);
     assertThat(values(lost, CloudSql.PLACEMENT_ROLE)).containsExactly("PRIMARY", loss.placed().id(), loss.replica());
-    assertThat(eventTypes(lost)).containsExactly("instance.rescheduled", "command.queued", "node.lost");
+    assertThat(eventTypes(lost)).as("the loss is announced before the reschedule it causes")
+        .containsExactly("node.lost", "instance.rescheduled", "command.queued");
     assertThat(lost.toDeliver()).singleElement().satisfies(start -> {
       assertThat(start.nodeId()).isEqualTo(loss.spare());
       assertThat(start.action()).isEqualTo("instantiate");

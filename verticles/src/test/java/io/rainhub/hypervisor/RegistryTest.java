@@ -57,7 +57,18 @@ class RegistryTest {
     assertThat(reply.getString("expiresAt")).isEqualTo("2026-01-01T00:00:30Z");
     assertThat(sqls(registered.change())).containsExactly(CloudSql.INSERT_MOTHERSHIP);
     assertThat(eventTypes(registered.change())).containsExactly("mothership.registered");
+    assertThat(registered.change().events().get(0).payload().getString("expiresAt"))
+        .as("the event says when the registration expires").isEqualTo("2026-01-01T00:00:30Z");
     assertThat(cloud.registry().listMotherships().getJsonArray("items")).hasSize(1);
+  }
+
+  @Test
+  void aRestRainServersRegistrationEventCarriesItsExpiry() {
+    Decision registered = cloud.registry().registerServer(CloudFixture.serverBody("rs1", "/shop/*").put("ttlSeconds", 20));
+
+    assertThat(eventTypes(registered.change())).containsExactly("rainserver.registered");
+    assertThat(registered.change().events().get(0).payload().getString("expiresAt"))
+        .isEqualTo("2026-01-01T00:00:20Z").isEqualTo(registered.reply().get().getString("expiresAt"));
   }
 
   @Test
@@ -83,7 +94,8 @@ class RegistryTest {
     assertThat(sqls(expiry)).containsExactly(CloudSql.DELETE_PLACEMENT, CloudSql.INSTANCE_STATE,
         CloudSql.DELETE_WIRE, CloudSql.MOTHERSHIP_STATE);
     assertThat(values(expiry, CloudSql.INSTANCE_STATE)).containsExactly("UNPLACED", instance.id());
-    assertThat(eventTypes(expiry)).containsExactly("instance.unplaced", "wiring.removed", "mothership.expired");
+    assertThat(eventTypes(expiry)).as("the expiry is announced before what it causes")
+        .containsExactly("mothership.expired", "instance.unplaced", "wiring.removed");
     assertThat(event(expiry, "mothership.expired").getJsonArray("releasedInstances")).containsExactly(instance.id());
   }
 
@@ -129,7 +141,8 @@ class RegistryTest {
 
     assertThat(expiries).singleElement().satisfies(expiry -> {
       assertThat(sqls(expiry)).containsExactly(CloudSql.DELETE_WIRE, CloudSql.SERVER_STATE);
-      assertThat(eventTypes(expiry)).containsExactly("wiring.removed", "rainserver.expired");
+      assertThat(eventTypes(expiry)).as("the expiry is announced before what it causes")
+          .containsExactly("rainserver.expired", "wiring.removed");
     });
     assertThat(cloud.state.server(server).state()).isEqualTo(NodeState.EXPIRED);
     assertThat(cloud.state.wiresOf(server)).isEmpty();

@@ -50,8 +50,8 @@ public final class SimulateCommand implements Callable<Integer> {
       defaultValue = "cpu=4,ramMb=8192,bandwidthMbps=1000", description = "Each agent's capacity. Default: ${DEFAULT-VALUE}.")
   JsonObject capacity;
 
-  @Option(names = "--heartbeat-ms", defaultValue = "5000", paramLabel = "MS",
-      description = "Heartbeat interval of each agent; 0 uses the hub's. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--heartbeat-ms", defaultValue = "0", paramLabel = "MS",
+      description = "Heartbeat interval of each agent. Default: 0, the interval the hub's welcome gives.")
   long heartbeatMs;
 
   @Option(names = "--connect-rate", defaultValue = "500/s", paramLabel = "N/s", converter = Converters.Rate.class,

@@ -12,7 +12,8 @@ public final class SimulatorOptions {
   private String kind = "mothership";
   private String namePrefix = "sim-";
   private JsonObject capacity = new JsonObject().put("cpu", 4).put("ramMb", 8192).put("bandwidthMbps", 1000);
-  private long heartbeatMs = 5_000;
+  /** 0: the interval the hub's welcome gives, so simulated agents never outlive the hub's TTL by default. */
+  private long heartbeatMs = 0;
   private double connectRatePerSecond = 500;
   private TlsSettings tls = TlsSettings.DEFAULT;
 
