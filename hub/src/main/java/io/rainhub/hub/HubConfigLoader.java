@@ -157,6 +157,7 @@ public final class HubConfigLoader {
         intIn(values, HubOption.EVENT_RETENTION, 1, 24 * 3650),
         heartbeatIntervalMs,
         agentTtlMs,
+        intIn(values, HubOption.AGENT_RECONNECT_MAX, 0, 600_000),
         oneOf(values, HubOption.LOST_POLICY, "reschedule", "release"),
         intIn(values, HubOption.COMMAND_EXPIRY, 1, 30 * 24 * 3600),
         jwtSecret,

@@ -30,6 +30,9 @@ public enum HubOption {
       "Events older than this are pruned; clients resuming from before them get 410 and re-list"),
   HEARTBEAT_INTERVAL("heartbeat-interval-ms", "1000", "How often agents send a heartbeat; two missed make a node SUSPECT"),
   AGENT_TTL("agent-ttl-ms", "3000", "A node whose agent is silent this long is LOST (at least two heartbeat intervals)"),
+  AGENT_RECONNECT_MAX("agent-reconnect-max-ms", "15000",
+      "The longest an agent waits between reconnect attempts (rain-agent's is 15000); after a hub restart or"
+          + " takeover, nodes get this plus the TTL to come back before they can be SUSPECT or LOST"),
   LOST_POLICY("lost-policy", "reschedule",
       "What happens to the instances of a LOST mothership: reschedule (place them elsewhere) or release"),
   COMMAND_EXPIRY("command-expiry-seconds", "3600",

@@ -25,6 +25,7 @@ public record HubSettings(
     int eventRetentionHours,
     int heartbeatIntervalMs,
     int agentTtlMs,
+    int agentReconnectMaxMs,
     String lostPolicy,
     int commandExpirySeconds,
     String jwtSecret,
@@ -52,6 +53,7 @@ public record HubSettings(
     return new JsonObject()
         .put("hypervisor", new JsonObject().put("placementStrategy", placementStrategy)
             .put("heartbeatIntervalMs", heartbeatIntervalMs).put("agentTtlMs", agentTtlMs)
+            .put("agentReconnectMaxMs", agentReconnectMaxMs)
             .put("lostPolicy", lostPolicy).put("commandExpirySeconds", commandExpirySeconds))
         .put("events", new JsonObject().put("retentionHours", eventRetentionHours))
         .put("database", database.toJson())

@@ -116,13 +116,16 @@ final class Fleet {
     return change;
   }
 
-  /** After a (re)load: heartbeats were not stored, so every node not gone gets a full TTL from now. */
-  void hearAllFromNow() {
+  /**
+   * After a (re)load: heartbeats were not stored, and the agents may be backing off from the hub
+   * that went away, so every node not gone gets the longest reconnect wait plus a full TTL from now.
+   */
+  void awaitReconnects() {
     long nowMillis = time.millis();
     for (AgentNode node : state.agentNodes()) {
       NodeState nodeState = state.nodeState(node.nodeId());
       if (nodeState != NodeState.LOST && nodeState != NodeState.EXPIRED) {
-        liveness.heard(node.nodeId(), nowMillis);
+        liveness.awaitReconnect(node.nodeId(), nowMillis);
       }
     }
   }

@@ -35,14 +35,15 @@ final class Hypervisor {
   }
 
   /**
-   * Starts deciding over the loaded state. Deadlines and heartbeats were never stored, so every node
-   * gets a full TTL from now; STOPPING instances wait for their pending stops again, and those with
+   * Starts deciding over the loaded state. Deadlines and heartbeats were never stored, so every REST
+   * registration gets a full TTL from now and every agent's node the longest reconnect wait plus a
+   * full TTL; STOPPING instances wait for their pending stops again, and those with
    * none pending are removed: that removal is what this returns to store.
    */
   Change takeOver() {
     liveness.clear();
     registry.restartTtls();
-    fleet.hearAllFromNow();
+    fleet.awaitReconnects();
     Change leftovers = new Change();
     instances.resumeStops(leftovers);
     return leftovers;

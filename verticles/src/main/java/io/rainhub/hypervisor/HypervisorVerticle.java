@@ -58,7 +58,8 @@ public class HypervisorVerticle extends VerticleBase {
     sessions = new StickySessions(conf.getInteger("maxSessions", 1_000_000),
         conf.getLong("sessionIdleMillis", 30 * 60_000L));
     commits = new GroupCommit(store, conf.getInteger("maxBatch", 256), this::reloadAfterFailedWrite);
-    liveness = new Liveness(conf.getLong("heartbeatIntervalMs", 1_000L), conf.getLong("agentTtlMs", 3_000L));
+    liveness = new Liveness(conf.getLong("heartbeatIntervalMs", 1_000L), conf.getLong("agentTtlMs", 3_000L),
+        conf.getLong("agentReconnectMaxMs", 15_000L));
     commandExpiryMillis = conf.getLong("commandExpirySeconds", 3_600L) * 1000;
     if (!vertx.isClustered()) {
       return lead();

@@ -23,13 +23,18 @@ final class Liveness {
 
   private final long heartbeatIntervalMillis;
   private final long ttlMillis;
+  private final long reconnectMaxMillis;
   private final Map<String, Long> deadlines = new HashMap<>();
   private final Map<String, Long> lastHeard = new HashMap<>();
+  /** Nodes given time to reconnect: their silence counts from then, not from when they were last heard. */
+  private final Map<String, Long> silentFrom = new HashMap<>();
   private final Map<String, JsonObject> metrics = new HashMap<>();
 
-  Liveness(long heartbeatIntervalMillis, long ttlMillis) {
+  /** {@code reconnectMaxMillis}: the longest an agent waits between two reconnect attempts. */
+  Liveness(long heartbeatIntervalMillis, long ttlMillis, long reconnectMaxMillis) {
     this.heartbeatIntervalMillis = heartbeatIntervalMillis;
     this.ttlMillis = ttlMillis;
+    this.reconnectMaxMillis = reconnectMaxMillis;
   }
 
   long heartbeatIntervalMillis() {
@@ -70,7 +75,18 @@ final class Liveness {
   /** The node's agent was heard from: a hello or a heartbeat. Its REST TTL no longer applies. */
   void heard(String nodeId, long nowMillis) {
     deadlines.remove(nodeId);
+    silentFrom.remove(nodeId);
     lastHeard.put(nodeId, nowMillis);
+  }
+
+  /**
+   * After a restart or takeover: the node's agent may be backing off from the hub that went away,
+   * so it gets the longest reconnect wait before its silence starts to count (no SUSPECT before
+   * that plus two intervals, no LOST before that plus the TTL).
+   */
+  void awaitReconnect(String nodeId, long nowMillis) {
+    heard(nodeId, nowMillis);
+    silentFrom.put(nodeId, nowMillis + reconnectMaxMillis);
   }
 
   void reported(String nodeId, JsonObject reportedMetrics) {
@@ -93,7 +109,7 @@ final class Liveness {
     List<String> suspect = new ArrayList<>();
     List<String> lost = new ArrayList<>();
     for (Map.Entry<String, Long> entry : lastHeard.entrySet()) {
-      long silence = nowMillis - entry.getValue();
+      long silence = nowMillis - Math.max(entry.getValue(), silentFrom.getOrDefault(entry.getKey(), 0L));
       if (silence >= ttlMillis) {
         lost.add(entry.getKey());
       } else if (silence >= 2 * heartbeatIntervalMillis && available.test(entry.getKey())) {
@@ -107,12 +123,14 @@ final class Liveness {
   /** The node is gone (unregistered or lost): nothing about it is kept. */
   void forget(String nodeId) {
     deadlines.remove(nodeId);
+    silentFrom.remove(nodeId);
     lastHeard.remove(nodeId);
     metrics.remove(nodeId);
   }
 
   void clear() {
     deadlines.clear();
+    silentFrom.clear();
     lastHeard.clear();
     metrics.clear();
   }

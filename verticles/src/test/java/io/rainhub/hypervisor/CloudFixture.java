@@ -24,6 +24,8 @@ final class CloudFixture {
 
   static final long HEARTBEAT_INTERVAL_MS = 1_000;
   static final long AGENT_TTL_MS = 3_000;
+  /** The agents' longest wait between reconnect attempts: the grace nodes get after a takeover. */
+  static final long RECONNECT_MAX_MS = 5_000;
   static final long COMMAND_EXPIRY_MS = 60_000;
   static final String VERSION = "1";
   /** What one instance of every test component reserves on each mothership it is placed on. */
@@ -57,7 +59,7 @@ final class CloudFixture {
   final MutableClock clock = new MutableClock();
   final TimeSource time = new TimeSource(clock);
   final CloudState state = new CloudState();
-  final Liveness liveness = new Liveness(HEARTBEAT_INTERVAL_MS, AGENT_TTL_MS);
+  final Liveness liveness = new Liveness(HEARTBEAT_INTERVAL_MS, AGENT_TTL_MS, RECONNECT_MAX_MS);
   final StickySessions sessions = new StickySessions(1_000, 30 * 60_000L);
   private final Hypervisor.Settings settings;
   Outbox outbox = new Outbox(COMMAND_EXPIRY_MS);

@@ -2,6 +2,8 @@ package io.rainhub.hypervisor;
 
 import static io.rainhub.hypervisor.CloudFixture.AGENT_TTL_MS;
 import static io.rainhub.hypervisor.CloudFixture.COMMAND_EXPIRY_MS;
+import static io.rainhub.hypervisor.CloudFixture.HEARTBEAT_INTERVAL_MS;
+import static io.rainhub.hypervisor.CloudFixture.RECONNECT_MAX_MS;
 import static io.rainhub.hypervisor.CloudFixture.RESOURCES;
 import static io.rainhub.hypervisor.CloudFixture.eventTypes;
 import static io.rainhub.hypervisor.CloudFixture.mothershipBody;
@@ -9,6 +11,7 @@ import static io.rainhub.hypervisor.CloudFixture.result;
 import static io.rainhub.hypervisor.CloudFixture.sqls;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 /** What a hub taking over (at start, or reloading after a failed write) makes of the maps it loaded. */
@@ -75,18 +78,37 @@ class HypervisorTakeOverTest {
   }
 
   @Test
-  void agentNodesGetAFullTtlFromTheTakeOver() {
+  void agentNodesGetTheLongestReconnectWaitPlusAFullTtlFromTheTakeOver() {
     String m = cloud.agentMothership("m", 8);
     cloud.advance(AGENT_TTL_MS - 500);
 
     cloud.reload(new Outbox(COMMAND_EXPIRY_MS));
-    cloud.advance(1_500);
+    cloud.advance(RECONNECT_MAX_MS + 2 * HEARTBEAT_INTERVAL_MS - 1);
 
-    assertThat(cloud.fleet().watchHeartbeats(cloud.now()).isEmpty()).isTrue();
+    assertThat(cloud.fleet().watchHeartbeats(cloud.now()).isEmpty())
+        .as("an agent still backing off from the old hub is not SUSPECT yet").isTrue();
     assertThat(cloud.state.mothership(m).state()).isEqualTo(NodeState.AVAILABLE);
-    cloud.advance(AGENT_TTL_MS - 1_500);
+    cloud.advance(AGENT_TTL_MS - 2 * HEARTBEAT_INTERVAL_MS);
+    cloud.fleet().watchHeartbeats(cloud.now());
+    assertThat(cloud.state.mothership(m).state()).as("nor LOST before the wait plus the TTL")
+        .isNotEqualTo(NodeState.LOST);
+    cloud.advance(1);
     cloud.fleet().watchHeartbeats(cloud.now());
     assertThat(cloud.state.mothership(m).state()).isEqualTo(NodeState.LOST);
+  }
+
+  @Test
+  void anAgentHeardAfterTheTakeOverIsWatchedFromThenOnAsUsual() {
+    String m = cloud.agentMothership("m", 8);
+    cloud.reload(new Outbox(COMMAND_EXPIRY_MS));
+    cloud.advance(100);
+    cloud.fleet().heartbeat(new JsonObject().put("nodeId", m));
+
+    cloud.advance(AGENT_TTL_MS);
+    cloud.fleet().watchHeartbeats(cloud.now());
+
+    assertThat(cloud.state.mothership(m).state()).as("back, then silent for a TTL: LOST, no grace left")
+        .isEqualTo(NodeState.LOST);
   }
 
   @Test

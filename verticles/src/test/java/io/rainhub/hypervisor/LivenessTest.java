@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class LivenessTest {
 
-  private final Liveness liveness = new Liveness(1_000, 3_000);
+  private final Liveness liveness = new Liveness(1_000, 3_000, 15_000);
 
   @Test
   void aSilentNodeIsSuspectAfterTwoIntervalsAndLostAfterTheTtl() {
@@ -30,6 +30,15 @@ class LivenessTest {
     liveness.heard("n1", 2_400);
     assertThat(liveness.silent(4_000, id -> true).isEmpty()).isTrue();
     assertThat(liveness.silent(5_400, id -> false).lost()).containsExactly("n1");
+  }
+
+  @Test
+  void aNodeAwaitedAfterATakeOverIsNotSuspectBeforeTheReconnectWaitNorLostBeforeThatPlusTheTtl() {
+    liveness.awaitReconnect("n1", 0);
+    assertThat(liveness.silent(16_999, id -> true).isEmpty()).isTrue();
+    assertThat(liveness.silent(17_000, id -> true).suspect()).containsExactly("n1");
+    assertThat(liveness.silent(17_999, id -> false).isEmpty()).isTrue();
+    assertThat(liveness.silent(18_000, id -> false).lost()).containsExactly("n1");
   }
 
   @Test
