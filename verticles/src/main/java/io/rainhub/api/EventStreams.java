@@ -50,8 +50,11 @@ final class EventStreams {
         .compose(bounds -> EventLog.since(store.pool(), since, (int) limit).map(events -> {
           List<JsonObject> items = events.stream().map(EventLog.Event::toJson).filter(wanted).toList();
           long last = events.isEmpty() ? since : events.get(events.size() - 1).seq();
+          // The log's newest, never the reader's since: a reader ahead of the log learns where it
+          // ends. The page may hold events committed after the bounds were read, hence the max.
+          long newest = events.isEmpty() ? bounds.newest() : Math.max(bounds.newest(), last);
           return new JsonObject().put("items", new JsonArray(items)).put("lastSeq", last)
-              .put("newestSeq", Math.max(bounds.newest(), last));
+              .put("newestSeq", newest);
         }))
         .onSuccess(page -> Replies.json(ctx, 200, page))
         .onFailure(ctx::fail);
@@ -66,12 +69,14 @@ final class EventStreams {
     Predicate<JsonObject> wanted = types(ctx);
     rejectFaults(faults);
     ensureRetained(since).onFailure(ctx::fail).onSuccess(bounds -> {
+      long from = resumePoint(since, bounds);
       HttpServerResponse response = ctx.response().setChunked(true)
           .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
           .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
-      response.write(": resuming after " + since + "\n\n");
+      response.write(": resuming after " + from
+          + (from < since ? " (since=" + since + " is beyond the newest event)" : "") + "\n\n");
       long keepalive = vertx.setPeriodic(KEEPALIVE_MILLIS, t -> response.write(": keepalive\n\n"));
-      Subscription subscription = follow(since, wanted, event -> {
+      Subscription subscription = follow(from, wanted, event -> {
         if (response.writeQueueFull()) {
           // A client that cannot keep up is let go; it resumes from the last id it got.
           response.end();
@@ -105,12 +110,20 @@ final class EventStreams {
     // The upgrade must find the request unread: hold it while the store is asked.
     ctx.request().pause();
     ensureRetained(since)
-        .compose(bounds -> ctx.request().toWebSocket())
-        .onFailure(ctx::fail)
-        .onSuccess(ws -> {
-          Subscription subscription = follow(since, wanted, event -> send(ws, event));
+        .compose(bounds -> ctx.request().toWebSocket().onSuccess(ws -> {
+          Subscription subscription = follow(resumePoint(since, bounds), wanted, event -> send(ws, event));
           ws.closeHandler(closed -> subscription.cancel());
-        });
+        }))
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * Where a stream starts. A since beyond the newest assigned sequence cannot be a position in this
+   * log (a client of another database, say); following from it would hold back every new event
+   * until the sequence caught up, so the stream follows from the newest instead.
+   */
+  private static long resumePoint(long since, EventLog.Bounds bounds) {
+    return Math.min(since, bounds.newest());
   }
 
   private static boolean send(ServerWebSocket ws, JsonObject event) {

@@ -97,6 +97,23 @@ abstract class EventStreamsContract extends HubContract {
         .onComplete(finish(test));
   }
 
+  /** A reader ahead of the log (its since from another database, say) learns where the log really ends. */
+  @Test
+  void aPageFromBeyondTheNewestReportsTheRealNewestSeq(VertxTestContext test) {
+    String tenant = unique("newest");
+    createNewestTenant(hub, admin, tenant)
+        .compose(newestSeq -> {
+          long beyond = newestSeq + 1_000_000;
+          return page(hub, admin, "since=" + beyond + "&limit=10").map(ahead -> {
+            assertThat(ahead.getJsonArray("items")).isEmpty();
+            assertThat(ahead.getLong("lastSeq")).as(ahead.encode()).isEqualTo(beyond);
+            assertThat(ahead.getLong("newestSeq")).as(ahead.encode()).isEqualTo(newestSeq);
+            return ahead;
+          });
+        })
+        .onComplete(finish(test));
+  }
+
   @Test
   void typesFilterExactlyAndByPrefix(VertxTestContext test) {
     String tenant = unique("typed");
@@ -295,6 +312,42 @@ abstract class EventStreamsContract extends HubContract {
             })
             .eventually(() -> ws.close()))
         .eventually(() -> client.close())
+        .onComplete(finish(test));
+  }
+
+  /**
+   * A stream asked to resume beyond the newest event resumes from the newest one: it must not
+   * hold back every new event until the sequence reaches the client's number.
+   */
+  @Test
+  void streamsFromBeyondTheNewestDeliverNewEvents(VertxTestContext test) {
+    HttpClient http = hub.vertx().createHttpClient();
+    WebSocketClient wsClient = hub.vertx().createWebSocketClient();
+    Inbox<SseRecord> records = new Inbox<>(hub.vertx());
+    SseParser parser = new SseParser(records);
+    Inbox<JsonObject> frames = new Inbox<>(hub.vertx());
+    String later = unique("after-ahead");
+    createNewestTenant(hub, admin, unique("before-ahead"))
+        .compose(newestSeq -> {
+          long beyond = newestSeq + 1_000_000;
+          return openSse(http, "/v1.0/events/stream?since=" + beyond, null, parser)
+              .compose(opened -> connectWs(wsClient, "since=" + beyond, frames))
+              .compose(ws -> createTenant(hub, admin, later)
+                  .compose(created -> Future.all(
+                      records.until(r -> tenantNames(r).contains(later), "the SSE record of " + later),
+                      frames.until(events -> names(events).contains(later), "the WebSocket frame of " + later)))
+                  .map(both -> {
+                    assertThat(parser.comments()).anyMatch(c -> c.startsWith(": resuming after " + newestSeq + " "));
+                    List<SseRecord> sse = both.resultAt(0);
+                    List<JsonObject> wsFrames = both.resultAt(1);
+                    assertThat(sse).extracting(SseRecord::id).containsExactly(newestSeq + 1);
+                    assertThat(seqs(wsFrames)).containsExactly(newestSeq + 1);
+                    return both;
+                  })
+                  .eventually(() -> ws.close()));
+        })
+        .eventually(() -> http.close())
+        .eventually(() -> wsClient.close())
         .onComplete(finish(test));
   }
 
@@ -542,6 +595,17 @@ abstract class EventStreamsContract extends HubContract {
       assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
       return created.bodyAsJsonObject();
     });
+  }
+
+  /** Creates a tenant and returns the seq of its event, checked to be the newest stored. */
+  private static Future<Long> createNewestTenant(TestHub hub, String token, String name) {
+    return newest(hub, token).compose(start -> createTenant(hub, token, name)
+        .compose(created -> page(hub, token, "since=" + start + "&limit=1000"))
+        .map(listed -> {
+          List<Long> seqs = seqOfTenants(listed.getJsonArray("items"), List.of(name));
+          assertThat(listed.getLong("lastSeq")).as(listed.encode()).isEqualTo(seqs.get(0));
+          return seqs.get(0);
+        }));
   }
 
   /** One after the other, so their events are in this order. */
