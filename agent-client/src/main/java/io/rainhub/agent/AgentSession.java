@@ -95,6 +95,16 @@ public final class AgentSession {
     }
   }
 
+  /**
+   * Before a clean stop: tells the hub the node leaves now, so it moves the node's instances at once
+   * instead of waiting for the TTL to call the node LOST. Nothing is sent before a welcome.
+   */
+  public void goodbye(String reason) {
+    if (welcomed) {
+      send(Frames.GOODBYE, new JsonObject().put("reason", reason));
+    }
+  }
+
   /** The connection is gone: no more frames until the next {@link #open}. */
   public void closed() {
     if (heartbeatTimer >= 0) {

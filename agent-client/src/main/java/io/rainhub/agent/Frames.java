@@ -11,6 +11,7 @@ public final class Frames {
 
   public static final String HELLO = "hello";
   public static final String HEARTBEAT = "heartbeat";
+  public static final String GOODBYE = "goodbye";
   public static final String ACK = "ack";
   public static final String RESULT = "result";
   public static final String ERROR = "error";

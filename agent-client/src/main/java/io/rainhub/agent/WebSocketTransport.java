@@ -82,6 +82,8 @@ public final class WebSocketTransport implements Transport {
     if (open == null) {
       return Future.succeededFuture();
     }
+    // Written before the close frame, so the hub reads it first.
+    session.goodbye("agent stopped");
     // Counted as closed now: the close handler may run after the close completes, and must not reconnect.
     socket = null;
     counters.connectionClosed();

@@ -161,6 +161,11 @@ class RainAgentTest {
     hub.await(Frames.HELLO, 1, Duration.ofSeconds(5));
     awaitThat(() -> agent.counters().welcomed() == 1, Duration.ofSeconds(5), "the welcome");
     assertThat(agent.counters().connected()).isEqualTo(1);
+    // The welcome's node id is being written to the state directory: let it land before the
+    // test's directory is deleted (it once failed on state.json.tmp).
+    awaitThat(() -> Files.exists(stateDir("a").resolve(FileStateStore.FILE_NAME))
+        && !Files.exists(stateDir("a").resolve(FileStateStore.FILE_NAME + ".tmp")), Duration.ofSeconds(5),
+        "the node id stored");
   }
 
   @Test

@@ -23,13 +23,14 @@ public final class AgentFrames {
 
   static final int PROTOCOL = 1;
   public static final int MAX_FRAME_BYTES = 1024 * 1024;
-  static final Set<String> AGENT_TYPES = Set.of("hello", "heartbeat", "ack", "result", "event", "error");
+  static final Set<String> AGENT_TYPES = Set.of("hello", "heartbeat", "ack", "result", "event", "error", "goodbye");
   private static final Set<String> KINDS = Set.of("mothership", "rainserver", "generic");
   private static final Pattern FRAME_ID = Pattern.compile("[^\\s]{1,64}");
   private static final Pattern VERSION = Pattern.compile("[^\\s]{1,64}");
   private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9-]{1,36}");
   private static final Pattern COMMAND_ID = Pattern.compile("[A-Za-z0-9-]{1,36}");
   private static final Pattern EVENT_TYPE = Pattern.compile("[a-z][a-z0-9._-]{0,63}");
+  private static final Pattern REASON = Pattern.compile("[^\\p{Cntrl}]{1,200}");
   private static final Set<String> INSTANCE_STATES = Set.of("RUNNING", "STOPPED", "FAILED");
   private static final int MAX_INSTANCES = 10_000;
   private static final int MAX_OUTPUT_LINES = 200;
@@ -102,6 +103,8 @@ public final class AgentFrames {
         case "ack" -> JsonInput.of(body).requireString("commandId", COMMAND_ID, "must be a command id").valid();
         case "result" -> result(body, id);
         case "event" -> JsonInput.of(body).requireString("type", EVENT_TYPE, "must be a lower-case event name").valid();
+        case "goodbye" -> JsonInput.of(body).optionalString("reason", REASON, "must be text of at most 200 characters")
+            .allowOnly("reason").valid();
         default -> body;
       };
       return new Frame(type, id, seq == null ? 0 : ((Number) seq).longValue(), checked);

@@ -49,6 +49,8 @@ final class AgentSession {
   private String nodeId;
   private boolean helloInFlight;
   private boolean closed;
+  /** The agent said goodbye: nothing it sends after that is used. */
+  private boolean leaving;
   private int malformedInARow;
   private MessageConsumer<JsonObject> commands;
   /** Live commands that arrived while the backlog was being read; null once it was sent. */
@@ -110,6 +112,9 @@ final class AgentSession {
       return;
     }
     malformedInARow = 0;
+    if (leaving) {
+      return;
+    }
     if (nodeId == null && !frame.type().equals("hello")) {
       send(new FrameException("hello-required", "The first frame on a connection is a hello.", frame.id()).toFrame());
       return;
@@ -120,6 +125,7 @@ final class AgentSession {
       case "result" -> toHypervisor(HV_AGENT_RESULT, frame, frame.body().copy());
       case "event" -> toHypervisor(HV_AGENT_EVENT, frame, new JsonObject().put("event", frame.body()));
       case "ack" -> LOG.debug("Node {} acknowledged command {}", nodeId, frame.body().getString("commandId"));
+      case "goodbye" -> goodbye(frame);
       default -> LOG.warn("Agent of node {} reports an error: {}", nodeId, frame.body().encode());
     }
   }
@@ -196,6 +202,16 @@ final class AgentSession {
   }
 
   /** One heartbeat in flight per node; while it is, only the newest waits (a heartbeat replaces the one before). */
+  /**
+   * The agent stops cleanly: its node leaves. A heartbeat still waiting is dropped and later frames
+   * are ignored, so nothing brings the node back before the agent's next hello.
+   */
+  private void goodbye(Frame frame) {
+    leaving = true;
+    nextHeartbeat = null;
+    toHypervisor(HV_AGENT_GOODBYE, frame, new JsonObject().put("reason", frame.body().getString("reason")));
+  }
+
   private void heartbeat(Frame frame) {
     if (heartbeatInFlight) {
       nextHeartbeat = frame;
@@ -216,7 +232,7 @@ final class AgentSession {
         send(hubError(applied.cause(), frame.id()));
       }
       Frame next = nextHeartbeat;
-      if (next != null && !closed) {
+      if (next != null && !closed && !leaving) {
         nextHeartbeat = null;
         applyHeartbeat(next, nextHeartbeatReceived);
       }

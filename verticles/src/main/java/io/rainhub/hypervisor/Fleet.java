@@ -123,8 +123,7 @@ final class Fleet {
   void awaitReconnects() {
     long nowMillis = time.millis();
     for (AgentNode node : state.agentNodes()) {
-      NodeState nodeState = state.nodeState(node.nodeId());
-      if (nodeState != NodeState.LOST && nodeState != NodeState.EXPIRED) {
+      if (!state.nodeState(node.nodeId()).gone()) {
         liveness.awaitReconnect(node.nodeId(), nowMillis);
       }
     }
@@ -183,6 +182,22 @@ final class Fleet {
     return change;
   }
 
+  /**
+   * The agent says goodbye (a clean stop): the node leaves now instead of being LOST after the TTL.
+   * Its instances move at once (with the lost policy) and it is no longer watched; a hello brings
+   * it back (node.returned). A goodbye from a node already gone changes nothing.
+   */
+  Decision goodbye(JsonObject body) {
+    AgentNode node = Required.agentNode(state, body.getString("nodeId"));
+    if (state.nodeState(node.nodeId()).gone()) {
+      return Decision.answer(new JsonObject().put("nodeId", node.nodeId()).put("state", state.nodeState(node.nodeId()).name()));
+    }
+    Change change = new Change();
+    liveness.forget(node.nodeId());
+    release(node.nodeId(), NodeState.LEFT, change);
+    return Decision.of(change, () -> new JsonObject().put("nodeId", node.nodeId()).put("state", NodeState.LEFT.name()));
+  }
+
   /** An event an agent reports is logged as {@code agent.<type>}. */
   Decision agentEvent(JsonObject body) {
     AgentNode node = Required.agentNode(state, body.getString("nodeId"));
@@ -204,11 +219,11 @@ final class Fleet {
   }
 
   /**
-   * The node is heard from: SUSPECT becomes AVAILABLE again (node.online); LOST or EXPIRED returns
+   * The node is heard from: SUSPECT becomes AVAILABLE again (node.online); LOST, EXPIRED or LEFT returns
    * (node.returned), and a returning rain server is reset and re-wired to what it needs now.
    */
   private void comeOnline(String nodeId, NodeState before, Change change) {
-    boolean returned = before == NodeState.LOST || before == NodeState.EXPIRED;
+    boolean returned = before.gone();
     setNodeState(nodeId, NodeState.AVAILABLE, change);
     change.event(returned ? "node.returned" : "node.online", "node/" + nodeId, new JsonObject()
         .put("nodeId", nodeId).put("kind", state.kindOf(nodeId).wireName()).put("previousState", before.name()));
@@ -258,17 +273,23 @@ final class Fleet {
   }
 
   private void loseNode(String nodeId, Change change) {
+    release(nodeId, NodeState.LOST, change);
+  }
+
+  /** The node went away (LOST, or LEFT): what it held is released, with the lost policy, and announced. */
+  private void release(String nodeId, NodeState gone, Change change) {
     Mothership mothership = state.mothership(nodeId);
     RainServer server = state.server(nodeId);
     if (mothership != null) {
-      registry.releaseMothership(mothership, NodeState.LOST, rescheduleLost, change);
+      registry.releaseMothership(mothership, gone, rescheduleLost, change);
     } else if (server != null) {
-      registry.releaseServer(server, NodeState.LOST, change);
+      registry.releaseServer(server, gone, change);
     } else {
-      change.event("node.lost", "node/" + nodeId, new JsonObject().put("nodeId", nodeId).put("kind", "generic"));
+      change.event(Registry.goneEvent(gone), "node/" + nodeId, new JsonObject().put("nodeId", nodeId)
+          .put("kind", "generic"));
     }
-    state.putAgentNode(state.agentNode(nodeId).withState(NodeState.LOST));
-    change.sql(CloudSql.AGENT_NODE_STATE, "nodeId", nodeId, "state", NodeState.LOST.name());
+    state.putAgentNode(state.agentNode(nodeId).withState(gone));
+    change.sql(CloudSql.AGENT_NODE_STATE, "nodeId", nodeId, "state", gone.name());
   }
 
   private void setNodeState(String nodeId, NodeState newState, Change change) {

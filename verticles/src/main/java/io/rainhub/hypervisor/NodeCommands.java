@@ -20,14 +20,13 @@ final class NodeCommands {
 
   /**
    * Queues a command for the node's agent. Nodes without an agent (REST only) and nodes that are
-   * gone (LOST, EXPIRED) get none: null.
+   * gone (LOST, EXPIRED, LEFT) get none: null.
    */
   AgentCommand command(String nodeId, String action, JsonObject args, Change change) {
     if (state.agentNode(nodeId) == null) {
       return null;
     }
-    NodeState nodeState = state.nodeState(nodeId);
-    if (nodeState == NodeState.LOST || nodeState == NodeState.EXPIRED) {
+    if (state.nodeState(nodeId).gone()) {
       return null;
     }
     return outbox.enqueue(nodeId, action, args, time.now(), change);

@@ -6,5 +6,12 @@ package io.rainhub.hypervisor;
  * released and rescheduled). EXPIRED: a REST registration that missed its TTL.
  */
 public enum NodeState {
-  AVAILABLE, SUSPECT, LOST, EXPIRED
+  AVAILABLE, SUSPECT, LOST, EXPIRED,
+  /** Its agent said goodbye (a clean stop): what it held is released at once, as for LOST. */
+  LEFT;
+
+  /** Gone: holds nothing, gets no commands, is no longer watched until its agent says hello again. */
+  public boolean gone() {
+    return this == LOST || this == EXPIRED || this == LEFT;
+  }
 }

@@ -198,7 +198,7 @@ final class Registry {
       change.event("mothership.expired", subject(mothership), new JsonObject().put("id", mothership.id())
           .put("releasedInstances", affected));
     } else {
-      change.event("node.lost", "node/" + mothership.id(), new JsonObject().put("nodeId", mothership.id())
+      change.event(goneEvent(newState), "node/" + mothership.id(), new JsonObject().put("nodeId", mothership.id())
           .put("kind", "mothership").put("releasedInstances", affected));
     }
     state.putMothership(mothership.withState(newState));
@@ -211,12 +211,17 @@ final class Registry {
     if (newState == NodeState.EXPIRED) {
       change.event("rainserver.expired", subject(server), new JsonObject().put("id", server.id()));
     } else {
-      change.event("node.lost", "node/" + server.id(), new JsonObject().put("nodeId", server.id())
+      change.event(goneEvent(newState), "node/" + server.id(), new JsonObject().put("nodeId", server.id())
           .put("kind", "rainserver"));
     }
     state.putServer(server.withState(newState));
     wiring.dropWiresOf(server.id(), change);
     change.sql(CloudSql.SERVER_STATE, "id", server.id(), "state", newState.name());
+  }
+
+  /** The event announcing an agent's node going away: node.lost, or node.left after a goodbye. */
+  static String goneEvent(NodeState gone) {
+    return gone == NodeState.LEFT ? "node.left" : "node.lost";
   }
 
   /** After a (re)load: deadlines were not stored, so every REST registration gets a full TTL from now. */

@@ -24,6 +24,8 @@ final class StoredEventsLog {
       switch (event.type()) {
         case "node.suspect" -> LOG.info("Node {} ({}) is SUSPECT: silent for {} ms", p.getString("nodeId"),
             p.getString("kind"), p.getValue("silentMillis"));
+        case "node.left" -> LOG.info("Node {} ({}) LEFT (its agent stopped cleanly); released instances: {}",
+            p.getString("nodeId"), p.getString("kind"), p.getValue("releasedInstances"));
         case "node.lost" -> LOG.warn("Node {} ({}) is LOST; released instances: {}", p.getString("nodeId"),
             p.getString("kind"), p.getValue("releasedInstances"));
         case "node.online", "node.returned" -> {

@@ -1,5 +1,6 @@
 package io.rainhub.hypervisor;
 
+import static io.rainhub.hypervisor.CloudFixture.AGENT_TTL_MS;
 import static io.rainhub.hypervisor.CloudFixture.COMMAND_EXPIRY_MS;
 import static io.rainhub.hypervisor.CloudFixture.HEARTBEAT_INTERVAL_MS;
 import static io.rainhub.hypervisor.CloudFixture.RESOURCES;
@@ -282,5 +283,33 @@ class FleetTest {
 
     assertThat(refused.status()).isEqualTo(404);
     assertThat(refused.field()).isEqualTo("nodeId");
+  }
+
+  @Test
+  void aGoodbyeLetsTheNodeLeaveAtOnceAndItsInstanceMoveWithoutALoss() {
+    String leaving = cloud.agentMothership("leaving", 8);
+    Instance instance = cloud.shopInstance(1);
+    String other = cloud.agentMothership("other", 8);
+    assertThat(hosts(instance)).containsExactly(leaving);
+
+    Decision goodbye = cloud.fleet().goodbye(nodeKey(leaving).put("reason", "agent stopped"));
+
+    assertThat(goodbye.reply().get().getString("state")).isEqualTo("LEFT");
+    assertThat(eventTypes(goodbye.change())).as("left, not lost; the instance placed elsewhere")
+        .containsExactly("node.left", "instance.rescheduled", "command.queued");
+    assertThat(cloud.state.mothership(leaving).state()).isEqualTo(NodeState.LEFT);
+    assertThat(hosts(cloud.state.instance(instance.id()))).containsExactly(other);
+    assertThat(goodbye.change().toDeliver()).singleElement()
+        .satisfies(start -> assertThat(start.nodeId()).isEqualTo(other));
+
+    cloud.advance(10 * AGENT_TTL_MS);
+    cloud.heartbeat(other);
+    assertThat(cloud.fleet().watchHeartbeats(cloud.now()).isEmpty()).as("a node that left is not watched")
+        .isTrue();
+    assertThat(cloud.fleet().goodbye(nodeKey(leaving)).changedNothing()).as("a second goodbye").isTrue();
+
+    Change back = cloud.fleet().hello(mothershipHello("leaving", 8)).change();
+    assertThat(eventTypes(back)).contains("node.returned");
+    assertThat(cloud.state.mothership(leaving).state()).isEqualTo(NodeState.AVAILABLE);
   }
 }

@@ -191,6 +191,51 @@ class AgentProcessesIT {
   }
 
   @Test
+  void aCleanSigtermSaysGoodbyeSoTheNodeLeavesAtOnceAndItsInstanceMovesWithoutALoss() throws Exception {
+    String pool = "bye-" + UUID.randomUUID().toString().substring(0, 6);
+    String token = api.agentToken(pool);
+    // A component of its own: the other tests share "web" and its labels.
+    Path scripts = scripts();
+    Files.copy(scripts.resolve("web").resolve("1.0").resolve("start.sh"),
+        Files.createDirectories(scripts.resolve(pool).resolve("1.0")).resolve("start.sh"));
+    Path markerA = work.resolve(pool + "-a.started");
+    Path markerB = work.resolve(pool + "-b.started");
+    ChildProcess a = agent(pool + "-a", token, work.resolve(pool + "-a-state"), scripts, Map.of("MARKER", markerA.toString()));
+    ChildProcess b = agent(pool + "-b", token, work.resolve(pool + "-b-state"), scripts, Map.of("MARKER", markerB.toString()));
+    String idA = api.awaitMothership(pool + "-a", START).getString("id");
+    String idB = api.awaitMothership(pool + "-b", START).getString("id");
+    assertThat(api.send("POST", "/webcomponent/", new JsonObject().put("id", pool).put("version", "1.0")
+        .put("urls", new JsonArray().add("/" + pool + "/*"))
+        .put("resources", new JsonObject().put("cpu", 1).put("ramMb", 256).put("bandwidthMbps", 1))
+        .put("labels", new JsonObject().put("pool", pool))).status()).isEqualTo(201);
+    JsonObject placed = api.send("POST", "/webcomponent/" + pool + "/1.0", new JsonObject()).json();
+    String instanceId = placed.getString("instanceId");
+    String first = placed.getString("mothershipId");
+    HubApi.await("instance RUNNING", START, () -> api.get("/webcomponent/" + instanceId),
+        i -> i.getString("state").equals("RUNNING"));
+    long mark = api.get("/v1.0/events?since=0&limit=1").getLong("newestSeq");
+
+    ChildProcess leaving = first.equals(idA) ? a : b;
+    String survivor = first.equals(idA) ? idB : idA;
+    long stoppedAt = System.nanoTime();
+    assertThat(leaving.terminate(Duration.ofSeconds(5))).as("the agent exits on SIGTERM").isTrue();
+    HubApi.await("LEFT", Duration.ofSeconds(10), () -> api.get("/mothership/" + first),
+        m -> m.getString("state").equals("LEFT"));
+    long toLeftMs = (System.nanoTime() - stoppedAt) / 1_000_000;
+    System.out.println("SIGTERM to LEFT: " + toLeftMs + " ms (TTL " + TTL_MS + " ms)");
+    assertThat(toLeftMs).as("at once, not after the TTL").isLessThan(TTL_MS);
+
+    HubApi.await("instance moved and running", START, () -> api.get("/webcomponent/" + instanceId),
+        i -> i.getString("state").equals("RUNNING")
+            && i.getJsonArray("placements").getJsonObject(0).getString("mothershipId").equals(survivor));
+    Thread.sleep(TTL_MS + 500); // a wrong LOST would show by now
+    JsonArray events = api.get("/v1.0/events?since=" + mark + "&types=node.left,node.lost,node.suspect")
+        .getJsonArray("items");
+    assertThat(events.stream().map(e -> ((JsonObject) e).getString("type") + " " + ((JsonObject) e).getString("subject")))
+        .containsExactly("node.left node/" + first);
+  }
+
+  @Test
   void sigtermStopsAConnectedAgentAndOneRetryingARefusedTokenPromptly() throws Exception {
     String name = "sigterm-" + UUID.randomUUID().toString().substring(0, 6);
     ChildProcess connected = agent(name, api.agentToken(name), work.resolve(name + "-state"), scripts(), Map.of());
