@@ -18,6 +18,7 @@ record Decision(Change change, Supplier<JsonObject> reply) {
     return new Decision(change, reply);
   }
 
+  /** Nothing to store: what a repeated or idle request decides. */
   boolean changedNothing() {
     return change.isEmpty();
   }

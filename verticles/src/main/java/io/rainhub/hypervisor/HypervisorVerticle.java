@@ -181,11 +181,8 @@ public class HypervisorVerticle extends VerticleBase {
 
   // --- storing and applying
 
-  /** Stores the decision's change, then answers with its reply; one that changed nothing is answered at once. */
+  /** Stores the decision's change, then answers with its reply (at once when it changed nothing). */
   private Future<JsonObject> store(Decision decision) {
-    if (decision.changedNothing()) {
-      return Future.succeededFuture(decision.reply().get());
-    }
     return store(decision.change()).map(stored -> decision.reply().get());
   }
 
