@@ -2,7 +2,7 @@ package io.rainhub;
 
 import io.rainhub.api.HttpApiVerticle;
 import io.rainhub.events.EventTailVerticle;
-import io.rainhub.hypervisor.HypervisorVerticle;
+import io.rainhub.leader.LeaderVerticle;
 import io.rainhub.identity.IdentityVerticle;
 import io.rainhub.identity.PasswordHasher;
 import io.rainhub.metrics.HubMetrics;
@@ -22,7 +22,7 @@ import java.util.Base64;
  *
  * <p>Configuration: {@code database} ({@link DatabaseConfig} JSON), {@code dataDir}, {@code http}
  * ({@code host, port, bodyLimit, tls {cert, key}, instances}), {@code auth} ({@code jwtSecret?,
- * tokenTtlSeconds, adminPassword?, pbkdf2Iterations}), {@code hypervisor} ({@code placementStrategy,
+ * tokenTtlSeconds, adminPassword?, pbkdf2Iterations}), {@code leader} ({@code leaseMs}), {@code hypervisor} ({@code placementStrategy,
  * maxSessions, sessionIdleMillis, maxBatch}), {@code events} ({@code retentionHours, pollMillis}),
  * {@code metricsRegistry} (from {@link HubMetrics#registryName}).
  */
@@ -46,8 +46,9 @@ public class HubVerticle extends VerticleBase {
                 .put("dataDir", conf.getString("dataDir"))
                 .put("adminPassword", auth.getString("adminPassword"))
                 .put("pbkdf2Iterations", auth.getInteger("pbkdf2Iterations", PasswordHasher.DEFAULT_ITERATIONS))))
-            .compose(identity -> vertx.deployVerticle(HypervisorVerticle::new, new DeploymentOptions()
-                .setConfig(conf.getJsonObject("hypervisor", new JsonObject()).copy().put("database", database))))
+            .compose(identity -> vertx.deployVerticle(LeaderVerticle::new, new DeploymentOptions()
+                .setConfig(conf.getJsonObject("leader", new JsonObject()).copy().put("database", database)
+                    .put("hypervisor", conf.getJsonObject("hypervisor", new JsonObject())))))
             .compose(hypervisor -> vertx.deployVerticle(EventTailVerticle::new, new DeploymentOptions()
                 .setConfig(conf.getJsonObject("events", new JsonObject()).copy().put("database", database))))
             .compose(tail -> vertx.deployVerticle(HttpApiVerticle::new, new DeploymentOptions()

@@ -34,6 +34,10 @@ public final class AgentSession {
   private long frameSeq;
   private FrameSink sink;
   private Promise<Void> welcome;
+  /** The highest lease epoch a hub has shown: commands stamped with an older one come from a deposed leader. */
+  private long leaderEpoch;
+  /** The longest reconnect wait the hub's last welcome allows (0: not told). */
+  private long hubReconnectMaxMs;
   private boolean welcomed;
   private long heartbeatTimer = -1;
 
@@ -122,6 +126,16 @@ public final class AgentSession {
     }
   }
 
+  /** The longest reconnect wait the hub allows for, from its welcome; 0 when it did not say. */
+  public long hubReconnectMaxMs() {
+    return hubReconnectMaxMs;
+  }
+
+  /** The highest lease epoch seen from the hub (welcome or command). */
+  public long leaderEpoch() {
+    return leaderEpoch;
+  }
+
   /** The node id the hub gave, or null before the first welcome of a new node. */
   public String nodeId() {
     return state.nodeId();
@@ -181,6 +195,12 @@ public final class AgentSession {
     long interval = heartbeatOverrideMs > 0 ? heartbeatOverrideMs
         : body.getValue("heartbeatIntervalMs") instanceof Number number && number.longValue() > 0
             ? number.longValue() : DEFAULT_HEARTBEAT_MS;
+    if (body.getValue("epoch") instanceof Number epoch) {
+      leaderEpoch = Math.max(leaderEpoch, epoch.longValue());
+    }
+    if (body.getValue("reconnectMaxMs") instanceof Number reconnectMax) {
+      hubReconnectMaxMs = reconnectMax.longValue();
+    }
     if (!welcomed) {
       welcomed = true;
       counters.welcomeReceived();
@@ -203,6 +223,15 @@ public final class AgentSession {
   }
 
   private void command(JsonObject frame, String id) {
+    if (frame.getValue("epoch") instanceof Number stamped) {
+      if (stamped.longValue() < leaderEpoch) {
+        // Only a hub that lost the lease sends these; the leader sends what is still due itself.
+        reject("stale-epoch", "command " + id + " is stamped with epoch " + stamped + " but the hub's leader is at epoch "
+            + leaderEpoch + "; refused", id);
+        return;
+      }
+      leaderEpoch = stamped.longValue();
+    }
     Command command;
     try {
       command = Command.fromFrame(frame);

@@ -24,7 +24,16 @@ public final class Backoff {
   }
 
   public long nextDelayMs() {
-    long ceiling = attempt >= 30 ? capMs : Math.min(capMs, baseMs << attempt);
+    return nextDelayMs(0);
+  }
+
+  /**
+   * As {@link #nextDelayMs()}, never above {@code hubMaxMs} when it is positive: the longest wait the
+   * hub's welcome said it allows for before a node that went quiet counts as gone.
+   */
+  public long nextDelayMs(long hubMaxMs) {
+    long cap = hubMaxMs > 0 ? Math.min(capMs, hubMaxMs) : capMs;
+    long ceiling = attempt >= 30 ? cap : Math.min(cap, baseMs << attempt);
     attempt++;
     return ThreadLocalRandom.current().nextLong(ceiling + 1);
   }

@@ -227,7 +227,7 @@ public final class HttpTransport implements Transport {
     if (stopped) {
       return;
     }
-    long delay = Math.max(1, backoff.nextDelayMs());
+    long delay = Math.max(1, backoff.nextDelayMs(session.hubReconnectMaxMs()));
     counters.reconnecting();
     log.info("Retrying the {} in {} ms", what, delay);
     timer = vertx.setTimer(delay, fired -> action.run());

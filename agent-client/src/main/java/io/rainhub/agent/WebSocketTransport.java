@@ -236,7 +236,7 @@ public final class WebSocketTransport implements Transport {
   }
 
   private long scheduleReconnect() {
-    long delay = Math.max(1, backoff.nextDelayMs());
+    long delay = Math.max(1, backoff.nextDelayMs(session.hubReconnectMaxMs()));
     counters.reconnecting();
     reconnectTimer = vertx.setTimer(delay, timer -> connect());
     return delay;

@@ -158,6 +158,7 @@ public final class HubConfigLoader {
         heartbeatIntervalMs,
         agentTtlMs,
         intIn(values, HubOption.AGENT_RECONNECT_MAX, 0, 600_000),
+        intIn(values, HubOption.LEADER_LEASE, 200, 600_000),
         oneOf(values, HubOption.LOST_POLICY, "reschedule", "release"),
         intIn(values, HubOption.COMMAND_EXPIRY, 1, 30 * 24 * 3600),
         jwtSecret,

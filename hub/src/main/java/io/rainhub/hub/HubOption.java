@@ -33,6 +33,9 @@ public enum HubOption {
   AGENT_RECONNECT_MAX("agent-reconnect-max-ms", "15000",
       "The longest an agent waits between reconnect attempts (rain-agent's is 15000); after a hub restart or"
           + " takeover, nodes get this plus the TTL to come back before they can be SUSPECT or LOST"),
+  LEADER_LEASE("leader-lease-ms", "4000",
+      "How long the hub running the hypervisor holds the database lease without renewing it (every quarter of"
+          + " this); when it dies or hangs, another clustered hub takes over after at most this long"),
   LOST_POLICY("lost-policy", "reschedule",
       "What happens to the instances of a LOST mothership: reschedule (place them elsewhere) or release"),
   COMMAND_EXPIRY("command-expiry-seconds", "3600",

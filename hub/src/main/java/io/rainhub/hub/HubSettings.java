@@ -26,6 +26,7 @@ public record HubSettings(
     int heartbeatIntervalMs,
     int agentTtlMs,
     int agentReconnectMaxMs,
+    int leaderLeaseMs,
     String lostPolicy,
     int commandExpirySeconds,
     String jwtSecret,
@@ -55,6 +56,7 @@ public record HubSettings(
             .put("heartbeatIntervalMs", heartbeatIntervalMs).put("agentTtlMs", agentTtlMs)
             .put("agentReconnectMaxMs", agentReconnectMaxMs)
             .put("lostPolicy", lostPolicy).put("commandExpirySeconds", commandExpirySeconds))
+        .put("leader", new JsonObject().put("leaseMs", leaderLeaseMs))
         .put("events", new JsonObject().put("retentionHours", eventRetentionHours))
         .put("database", database.toJson())
         .put("dataDir", dataDir.toAbsolutePath().normalize().toString())

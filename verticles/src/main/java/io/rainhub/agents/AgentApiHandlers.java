@@ -40,7 +40,7 @@ final class AgentApiHandlers {
   }
 
   void listAgents(RoutingContext ctx) {
-    Replies.forward(vertx.eventBus(), ctx, HV_AGENT_LIST, new JsonObject(), 200);
+    Replies.toHypervisor(ctx, HV_AGENT_LIST, new JsonObject(), 200);
   }
 
   /**
@@ -68,9 +68,9 @@ final class AgentApiHandlers {
       Replies.json(ctx, 200, message.body());
     });
     done.completion()
-        .compose(ready -> vertx.eventBus().<JsonObject>request(HV_COMMAND_SEND, new JsonObject().put("nodeId", nodeId)
+        .compose(ready -> Replies.<JsonObject>askHypervisor(ctx, HV_COMMAND_SEND, new JsonObject().put("nodeId", nodeId)
             .put("commandId", commandId).put("action", body.getString("action"))
-            .put("args", body.getJsonObject("args", new JsonObject())), Replies.BUS_OPTIONS))
+            .put("args", body.getJsonObject("args", new JsonObject()))))
         .onSuccess(stored -> timer[0] = vertx.setTimer(timeoutMs, t -> {
           done.unregister();
           ctx.fail(new ProblemException(new Problem(504, "Agent did not answer in time", "Command " + commandId

@@ -12,6 +12,7 @@ import io.rainhub.api.Roles;
 import io.rainhub.metrics.HubMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.rainhub.bus.LeaderRequests;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
@@ -166,7 +167,7 @@ final class AgentGateway {
 
   void httpHello(RoutingContext ctx) {
     Frame frame = frame(ctx, "hello");
-    vertx.eventBus().<JsonObject>request(HV_AGENT_HELLO, frame.body(), Replies.BUS_OPTIONS)
+    LeaderRequests.<JsonObject>request(vertx, HV_AGENT_HELLO, frame.body())
         .onSuccess(reply -> Replies.json(ctx, 200,
             AgentFrames.frame("welcome", reply.body().put("protocol", AgentFrames.PROTOCOL))))
         .onFailure(ctx::fail);
@@ -176,8 +177,7 @@ final class AgentGateway {
     String nodeId = node(ctx);
     Frame frame = frame(ctx, "heartbeat");
     long received = System.nanoTime();
-    vertx.eventBus().<JsonObject>request(HV_AGENT_HEARTBEAT, frame.body().copy().put("nodeId", nodeId),
-            Replies.BUS_OPTIONS)
+    LeaderRequests.<JsonObject>request(vertx, HV_AGENT_HEARTBEAT, frame.body().copy().put("nodeId", nodeId))
         .onSuccess(applied -> {
           metrics.heartbeatApplied(System.nanoTime() - received);
           ctx.response().setStatusCode(204).end();
@@ -189,10 +189,9 @@ final class AgentGateway {
     String nodeId = node(ctx);
     Frame frame = frame(ctx, null);
     Future<?> handled = switch (frame.type()) {
-      case "result" -> vertx.eventBus().request(HV_AGENT_RESULT, frame.body().copy().put("nodeId", nodeId),
-          Replies.BUS_OPTIONS);
-      case "event" -> vertx.eventBus().request(HV_AGENT_EVENT,
-          new JsonObject().put("nodeId", nodeId).put("event", frame.body()), Replies.BUS_OPTIONS);
+      case "result" -> LeaderRequests.request(vertx, HV_AGENT_RESULT, frame.body().copy().put("nodeId", nodeId));
+      case "event" -> LeaderRequests.request(vertx, HV_AGENT_EVENT,
+          new JsonObject().put("nodeId", nodeId).put("event", frame.body()));
       case "ack", "error" -> Future.succeededFuture();
       default -> Future.failedFuture(badFrame(new FrameException("malformed", "POST a " + frame.type()
           + " frame to its own path under /agents/http/.", frame.id())));
@@ -225,8 +224,8 @@ final class AgentGateway {
     });
     ctx.response().closeHandler(gone -> live.unregister());
     live.completion()
-        .compose(ready -> vertx.eventBus().<JsonObject>request(HV_AGENT_PENDING, new JsonObject().put("nodeId", nodeId),
-            Replies.BUS_OPTIONS))
+        .compose(ready -> LeaderRequests.<JsonObject>request(vertx, HV_AGENT_PENDING,
+            new JsonObject().put("nodeId", nodeId)))
         .onSuccess(reply -> {
           JsonArray pending = reply.body().getJsonArray("commands");
           if (!pending.isEmpty() || waitMillis == 0) {

@@ -8,6 +8,7 @@ import io.rainhub.api.Replies;
 import io.rainhub.metrics.HubMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.rainhub.bus.LeaderRequests;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
@@ -41,6 +42,7 @@ final class AgentSession {
   private static final short MESSAGE_TOO_BIG = 1009;
 
   private final ServerWebSocket socket;
+  private final Vertx vertx;
   private final EventBus bus;
   private final HubMetrics metrics;
   private final String tokenId;
@@ -65,6 +67,7 @@ final class AgentSession {
   AgentSession(Vertx vertx, ServerWebSocket socket, String tokenId, HubMetrics metrics,
       Consumer<AgentSession> onClose) {
     this.socket = socket;
+    this.vertx = vertx;
     this.bus = vertx.eventBus();
     this.metrics = metrics;
     this.tokenId = tokenId;
@@ -146,7 +149,7 @@ final class AgentSession {
       return;
     }
     helloInFlight = true;
-    bus.<JsonObject>request(HV_AGENT_HELLO, frame.body(), Replies.BUS_OPTIONS)
+    LeaderRequests.<JsonObject>request(vertx, HV_AGENT_HELLO, frame.body())
         .compose(reply -> {
           JsonObject welcome = reply.body();
           nodeId = welcome.getString("nodeId");
@@ -180,8 +183,8 @@ final class AgentSession {
     return commands.completion()
         .onSuccess(ready -> bus.publish(AGENT_NODE_PREFIX + nodeId,
             new JsonObject().put("type", "superseded").put("sessionId", sessionId)))
-        .compose(ready -> bus.<JsonObject>request(HV_AGENT_PENDING, new JsonObject().put("nodeId", nodeId),
-            Replies.BUS_OPTIONS))
+        .compose(ready -> LeaderRequests.<JsonObject>request(vertx, HV_AGENT_PENDING,
+            new JsonObject().put("nodeId", nodeId)))
         .onSuccess(reply -> {
           JsonArray backlog = reply.body().getJsonArray("commands");
           backlog.forEach(command -> sendCommand((JsonObject) command));
@@ -224,7 +227,7 @@ final class AgentSession {
   private void applyHeartbeat(Frame frame, long received) {
     heartbeatInFlight = true;
     JsonObject body = frame.body().copy().put("nodeId", nodeId);
-    bus.<JsonObject>request(HV_AGENT_HEARTBEAT, body, Replies.BUS_OPTIONS).onComplete(applied -> {
+    LeaderRequests.<JsonObject>request(vertx, HV_AGENT_HEARTBEAT, body).onComplete(applied -> {
       heartbeatInFlight = false;
       if (applied.succeeded()) {
         metrics.heartbeatApplied(System.nanoTime() - received);
@@ -243,7 +246,7 @@ final class AgentSession {
     if (++inFlight == MAX_IN_FLIGHT) {
       socket.pause();
     }
-    bus.<JsonObject>request(address, body.put("nodeId", nodeId), Replies.BUS_OPTIONS).onComplete(answered -> {
+    LeaderRequests.<JsonObject>request(vertx, address, body.put("nodeId", nodeId)).onComplete(answered -> {
       if (inFlight-- == MAX_IN_FLIGHT && !closed) {
         socket.resume();
       }

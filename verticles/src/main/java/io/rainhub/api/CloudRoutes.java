@@ -1,6 +1,5 @@
 package io.rainhub.api;
 
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.ext.web.Router;
 
 /** The RAIN cloud API at the paths of the RAIN design, plus the hypervisor's /v1.0 routes. */
@@ -8,8 +7,8 @@ final class CloudRoutes implements ApiArea {
 
   private final CloudApiHandlers cloud;
 
-  CloudRoutes(EventBus bus) {
-    this.cloud = new CloudApiHandlers(bus);
+  CloudRoutes() {
+    this.cloud = new CloudApiHandlers();
   }
 
   /** "/all" comes before "/:id" so it is not read as an id; instance reads, the busiest, come first. */

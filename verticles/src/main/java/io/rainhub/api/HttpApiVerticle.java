@@ -75,7 +75,7 @@ public class HttpApiVerticle extends VerticleBase {
         new AgentGatewayRoutes(vertx, jwt, metrics, agentCertificatesRequired()),
         common::peopleTokens,
         new IdentityRoutes(vertx.eventBus(), tokens, metrics),
-        new CloudRoutes(vertx.eventBus()),
+        new CloudRoutes(),
         new AgentApiRoutes(vertx, store),
         new EventRoutes(vertx, store),
         common::problems);

@@ -85,6 +85,14 @@ public final class Addresses {
   public static final String COMMAND_DONE_PREFIX = "agents.command.done.";
 
   /**
+   * Local to each hub: {epoch} sent by a singleton whose write was fenced; the leader verticle then
+   * stops the singletons and campaigns again.
+   */
+  public static final String LEADER_FENCED = "leader.fenced";
+  /** Published to the cluster by a hub that took the lease: {epoch, holder, holderInfo}. */
+  public static final String LEADER_ELECTED = "leader.elected";
+
+  /**
    * Published on each hub's local bus by the events verticle: a JSON array of events just
    * committed, in sequence order. Streams to clients follow it.
    */

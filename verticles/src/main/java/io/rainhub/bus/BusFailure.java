@@ -11,6 +11,8 @@ import io.vertx.core.json.JsonObject;
  */
 public final class BusFailure {
 
+  private static final String NOT_APPLIED = "notApplied";
+
   private BusFailure() {
   }
 
@@ -20,6 +22,20 @@ public final class BusFailure {
       body.put("field", field);
     }
     message.fail(status, body.encode());
+  }
+
+  /**
+   * 503 for a request certainly not applied because this hub no longer leads: the hub that sent it
+   * may send it again, to the new leader.
+   */
+  public static void notApplied(Message<?> message, String detail) {
+    message.fail(503, new JsonObject().put("detail", detail).put(NOT_APPLIED, true).encode());
+  }
+
+  /** True for a failure sent by {@link #notApplied}. */
+  public static boolean isNotApplied(ReplyException failure) {
+    return failure.failureType() == io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE
+        && body(failure).getBoolean(NOT_APPLIED, false);
   }
 
   /** A {@link ReplyException} thrown by a verticle's own code, to pass a domain outcome up a future chain. */

@@ -17,8 +17,9 @@ public record AgentCommand(String id, String nodeId, long seq, String action, Js
   }
 
   /** The frame the agent receives. */
-  public JsonObject frame() {
-    return new JsonObject().put("type", "command").put("id", id).put("seq", seq)
+  /** The command frame, stamped with the leader's lease epoch: agents refuse frames of an older one. */
+  public JsonObject frame(long epoch) {
+    return new JsonObject().put("type", "command").put("id", id).put("seq", seq).put("epoch", epoch)
         .put("ts", System.currentTimeMillis())
         .put("body", new JsonObject().put("commandId", id).put("action", action).put("args", args)
             .put("expiresAt", expiresAt.toString()));

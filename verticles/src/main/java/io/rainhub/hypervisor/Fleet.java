@@ -25,9 +25,11 @@ final class Fleet {
   private final Wiring wiring;
   private final TimeSource time;
   private final boolean rescheduleLost;
+  /** The lease epoch of this leader: in the welcome and on every command frame. */
+  private final long epoch;
 
   Fleet(CloudState state, Liveness liveness, Outbox outbox, NodeCommands commands, Registry registry,
-      Instances instances, Wiring wiring, TimeSource time, boolean rescheduleLost) {
+      Instances instances, Wiring wiring, TimeSource time, boolean rescheduleLost, long epoch) {
     this.state = state;
     this.liveness = liveness;
     this.outbox = outbox;
@@ -37,6 +39,7 @@ final class Fleet {
     this.wiring = wiring;
     this.time = time;
     this.rescheduleLost = rescheduleLost;
+    this.epoch = epoch;
   }
 
   // --- hello and heartbeats
@@ -77,7 +80,8 @@ final class Fleet {
     String id = nodeId;
     return Decision.of(change, () -> new JsonObject().put("nodeId", id).put("kind", kind.wireName())
         .put("state", state.nodeState(id).name()).put("heartbeatIntervalMs", liveness.heartbeatIntervalMillis())
-        .put("ttlMs", liveness.ttlMillis()));
+        .put("ttlMs", liveness.ttlMillis()).put("reconnectMaxMs", liveness.reconnectMaxMillis())
+        .put("epoch", epoch));
   }
 
   /** A heartbeat: the node lives, its metrics are kept, and what it reports is reconciled. */
@@ -139,7 +143,7 @@ final class Fleet {
   JsonObject pending(JsonObject body) {
     AgentNode node = Required.agentNode(state, body.getString("nodeId"));
     return new JsonObject().put("commands", new JsonArray(
-        outbox.storedPendingFor(node.nodeId()).stream().map(AgentCommand::frame).toList()));
+        outbox.storedPendingFor(node.nodeId()).stream().map(command -> command.frame(epoch)).toList()));
   }
 
   /** A command asked for over the API (request-reply): queued even while the node is offline. */

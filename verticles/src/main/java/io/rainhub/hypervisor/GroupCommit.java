@@ -1,6 +1,7 @@
 package io.rainhub.hypervisor;
 
 import io.rainhub.store.EventLog;
+import io.rainhub.store.Lease;
 import io.rainhub.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -23,6 +24,7 @@ final class GroupCommit {
   }
 
   private final Store store;
+  private final long epoch;
   private final int maxBatch;
   private final Consumer<Throwable> onFailedBatch;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -31,8 +33,9 @@ final class GroupCommit {
   private Future<Void> latest = Future.succeededFuture();
 
   /** {@code onFailedBatch} runs after a batch failed and its changes were answered with the failure. */
-  GroupCommit(Store store, int maxBatch, Consumer<Throwable> onFailedBatch) {
+  GroupCommit(Store store, long epoch, int maxBatch, Consumer<Throwable> onFailedBatch) {
     this.store = store;
+    this.epoch = epoch;
     this.maxBatch = maxBatch;
     this.onFailedBatch = onFailedBatch;
   }
@@ -79,9 +82,13 @@ final class GroupCommit {
     });
   }
 
-  /** Statements are sent without waiting for each other: the connection keeps their order. */
+  /**
+   * Statements are sent without waiting for each other: the connection keeps their order. The fence
+   * goes first, so a batch of a hub whose lease was taken over fails and rolls back whole.
+   */
   private Future<Void> write(SqlConnection tx, List<Pending> batch) {
     List<Future<?>> writes = new ArrayList<>();
+    writes.add(Lease.fence(tx, store.dialect(), epoch));
     List<EventLog.Draft> events = new ArrayList<>();
     for (Pending pending : batch) {
       for (Change.Statement statement : pending.change().statements()) {
@@ -89,6 +96,6 @@ final class GroupCommit {
       }
       events.addAll(pending.change().events());
     }
-    return Future.all(writes).compose(written -> EventLog.appendAll(tx, events)).mapEmpty();
+    return Future.all(writes).compose(written -> EventLog.appendAll(tx, events, epoch)).mapEmpty();
   }
 }

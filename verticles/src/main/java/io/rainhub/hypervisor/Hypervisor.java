@@ -8,8 +8,8 @@ package io.rainhub.hypervisor;
  */
 final class Hypervisor {
 
-  /** How the hypervisor decides, from the hub's configuration. */
-  record Settings(PlacementStrategy strategy, boolean rescheduleLost) {
+  /** How the hypervisor decides, from the hub's configuration, and the lease epoch it leads at. */
+  record Settings(PlacementStrategy strategy, boolean rescheduleLost, long epoch) {
   }
 
   final CloudState state;
@@ -30,7 +30,7 @@ final class Hypervisor {
     components = new Components(state, instances, time);
     registry = new Registry(state, liveness, wiring, instances, commands, time);
     fleet = new Fleet(state, liveness, outbox, commands, registry, instances, wiring, time,
-        settings.rescheduleLost());
+        settings.rescheduleLost(), settings.epoch());
     this.liveness = liveness;
   }
 

@@ -3,7 +3,9 @@ package io.rainhub.hypervisor;
 import static io.rainhub.bus.Addresses.*;
 
 import io.rainhub.bus.BusFailure;
+import io.rainhub.bus.LeaderRequests;
 import io.rainhub.store.DatabaseConfig;
+import io.rainhub.store.Lease;
 import io.rainhub.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -11,7 +13,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.shareddata.Lock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,7 +32,7 @@ public class HypervisorVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(HypervisorVerticle.class);
   private static final long SCAN_MILLIS = 100;
-  static final String LEADER_LOCK = "rainhub.hypervisor.leader";
+  private static final long PRUNE_MILLIS = 60_000;
 
   private Store store;
   private Hypervisor.Settings settings;
@@ -46,55 +47,34 @@ public class HypervisorVerticle extends VerticleBase {
   private final EncodedInstances encoded = new EncodedInstances();
   private boolean reloading;
   private boolean stopped;
-  /** Held while this hub is the cluster's hypervisor (clustered mode only). */
-  private Lock leadership;
+  /** The lease epoch this hypervisor writes at; every write checks it is still the database's. */
+  private long epoch;
+  /** Set once a write was fenced: another hub took the lease, so nothing more is decided here. */
+  private boolean fenced;
+  private AppliedRequests applied;
+  private long nextPruneMillis;
 
   @Override
   public Future<?> start() {
     JsonObject conf = config();
+    epoch = conf.getLong("epoch");
     store = Store.open(vertx, DatabaseConfig.fromJson(conf.getJsonObject("database")));
     settings = new Hypervisor.Settings(PlacementStrategy.parse(conf.getString("placementStrategy", "spread")),
-        !"release".equals(conf.getString("lostPolicy", "reschedule")));
+        !"release".equals(conf.getString("lostPolicy", "reschedule")), epoch);
     sessions = new StickySessions(conf.getInteger("maxSessions", 1_000_000),
         conf.getLong("sessionIdleMillis", 30 * 60_000L));
-    commits = new GroupCommit(store, conf.getInteger("maxBatch", 256), this::reloadAfterFailedWrite);
+    commits = new GroupCommit(store, epoch, conf.getInteger("maxBatch", 256), this::afterFailedWrite);
     liveness = new Liveness(conf.getLong("heartbeatIntervalMs", 1_000L), conf.getLong("agentTtlMs", 3_000L),
         conf.getLong("agentReconnectMaxMs", 15_000L));
     commandExpiryMillis = conf.getLong("commandExpirySeconds", 3_600L) * 1000;
-    if (!vertx.isClustered()) {
-      return lead();
-    }
-    // One writer per cluster: the hub holding the lock runs the hypervisor; the others wait to
-    // take over, and their API verticles reach the leader over the clustered event bus.
-    campaign();
-    return Future.succeededFuture();
+    // Deployed by the leader verticle while this hub holds the database lease at this epoch.
+    return lead();
   }
 
   @Override
   public Future<?> stop() {
     stopped = true;
-    if (leadership != null) {
-      leadership.release();
-    }
     return store.close();
-  }
-
-  private void campaign() {
-    if (stopped) {
-      return;
-    }
-    vertx.sharedData().getLockWithTimeout(LEADER_LOCK, 5_000).onComplete(result -> {
-      if (stopped) {
-        if (result.succeeded()) {
-          result.result().release();
-        }
-      } else if (result.succeeded()) {
-        leadership = result.result();
-        lead().onFailure(failure -> LOG.error("Could not start the hypervisor after winning the lock", failure));
-      } else {
-        campaign();
-      }
-    });
   }
 
   /** Loads the maps from the store and starts answering: the store is the truth at every takeover. */
@@ -114,8 +94,8 @@ public class HypervisorVerticle extends VerticleBase {
   }
 
   /** Each address and the decision or read that answers it. */
-  private Map<String, Function<JsonObject, Future<?>>> operations() {
-    Map<String, Function<JsonObject, Future<?>>> ops = new HashMap<>();
+  private Map<String, Operation> operations() {
+    Map<String, Operation> ops = new HashMap<>();
     decide(ops, HV_SERVER_REGISTER, body -> hypervisor.registry.registerServer(body));
     read(ops, HV_SERVER_LIST, body -> hypervisor.registry.listServers());
     read(ops, HV_SERVER_URLS, body -> hypervisor.registry.serverUrls(body));
@@ -137,7 +117,7 @@ public class HypervisorVerticle extends VerticleBase {
     decide(ops, HV_COMPONENT_REFRESH, body -> hypervisor.components.refresh(body));
     decide(ops, HV_COMPONENT_UNDEPLOY, body -> hypervisor.components.undeploy(body));
     // The hottest read: answered with JSON encoded once per change of the instance.
-    ops.put(HV_INSTANCE_GET, body -> Future.succeededFuture(
+    ops.put(HV_INSTANCE_GET, (body, requestId) -> Future.succeededFuture(
         encoded.of(Required.instance(hypervisor.state, body.getString("instanceId")), hypervisor.state)));
     decide(ops, HV_INSTANCE_CLUSTER, body -> hypervisor.instances.cluster(body));
     decide(ops, HV_INSTANCE_REFRESH, body -> hypervisor.instances.refresh(body));
@@ -155,19 +135,48 @@ public class HypervisorVerticle extends VerticleBase {
     return ops;
   }
 
-  private void decide(Map<String, Function<JsonObject, Future<?>>> ops, String address,
-      Function<JsonObject, Decision> decision) {
-    ops.put(address, body -> store(decision.apply(body)));
+  /** What answers a message: its body and the id of the API request it comes from (null for none). */
+  private interface Operation {
+    Future<?> apply(JsonObject body, String requestId);
   }
 
-  private static void read(Map<String, Function<JsonObject, Future<?>>> ops, String address,
+  private void decide(Map<String, Operation> ops, String address, Function<JsonObject, Decision> decision) {
+    ops.put(address, (body, requestId) -> requestId != null ? decideOnce(address, body, requestId, decision)
+        : store(decision.apply(body)));
+  }
+
+  /**
+   * A request with an id (every mutating API request) is applied once: a repeat gets the first
+   * answer. The answer is stored with the change, so the next leader knows it too.
+   */
+  private Future<JsonObject> decideOnce(String address, JsonObject body, String requestId,
+      Function<JsonObject, Decision> decision) {
+    String fingerprint = AppliedRequests.fingerprint(address, body);
+    Future<JsonObject> first = applied.firstAnswer(requestId, fingerprint);
+    if (first != null) {
+      return first;
+    }
+    Decision decided = decision.apply(body);
+    if (decided.changedNothing() || applied.known(requestId)) {
+      return store(decided);
+    }
+    JsonObject reply = decided.reply().get();
+    long now = time.millis();
+    decided.change().sql(AppliedRequests.INSERT, "requestId", requestId, "fingerprint", fingerprint,
+        "reply", reply.encode(), "at", now);
+    Future<JsonObject> stored = store(decided.change()).map(reply);
+    applied.remember(requestId, fingerprint, stored, now);
+    return stored;
+  }
+
+  private static void read(Map<String, Operation> ops, String address,
       Function<JsonObject, JsonObject> read) {
-    ops.put(address, body -> Future.succeededFuture(read.apply(body)));
+    ops.put(address, (body, requestId) -> Future.succeededFuture(read.apply(body)));
   }
 
   /** Runs every {@value #SCAN_MILLIS} ms: REST TTL expiry, agent liveness, command expiry. */
   private void scan() {
-    if (reloading) {
+    if (reloading || fenced) {
       return;
     }
     long nowMillis = time.millis();
@@ -177,6 +186,10 @@ public class HypervisorVerticle extends VerticleBase {
     store(hypervisor.fleet.watchHeartbeats(nowMillis))
         .onFailure(failure -> LOG.warn("Could not store liveness transitions", failure));
     store(hypervisor.fleet.expireCommands()).onFailure(failure -> LOG.warn("Could not store command expiry", failure));
+    if (nowMillis >= nextPruneMillis) {
+      nextPruneMillis = nowMillis + PRUNE_MILLIS;
+      store(applied.prune(nowMillis)).onFailure(failure -> LOG.warn("Could not prune applied requests", failure));
+    }
   }
 
   // --- storing and applying
@@ -196,7 +209,7 @@ public class HypervisorVerticle extends VerticleBase {
       // Only stored commands are sent: an agent never runs what a crash could forget.
       for (AgentCommand command : change.toDeliver()) {
         outbox.stored(command.id());
-        vertx.eventBus().publish(AGENT_NODE_PREFIX + command.nodeId(), command.frame());
+        vertx.eventBus().publish(AGENT_NODE_PREFIX + command.nodeId(), command.frame(epoch));
       }
       for (AgentCommand command : change.finished()) {
         vertx.eventBus().publish(COMMAND_DONE_PREFIX + command.id(), command.toJson());
@@ -206,9 +219,18 @@ public class HypervisorVerticle extends VerticleBase {
 
   /**
    * A failed write leaves memory ahead of the store: throw memory away and reload what was really
-   * committed. Requests arriving meanwhile get 503.
+   * committed. Requests arriving meanwhile get 503. A fenced write means another hub leads now:
+   * this one decides nothing more and the leader verticle stops it.
    */
-  private void reloadAfterFailedWrite(Throwable failure) {
+  private void afterFailedWrite(Throwable failure) {
+    if (failure instanceof Lease.Fenced) {
+      if (!fenced) {
+        fenced = true;
+        LOG.warn("A write at epoch {} was fenced: another hub holds the database lease; stepping down", epoch);
+        vertx.eventBus().send(LEADER_FENCED, new JsonObject().put("epoch", epoch));
+      }
+      return;
+    }
     LOG.error("A write to the store failed; reloading the hypervisor's maps from the store", failure);
     reloading = true;
     reload();
@@ -231,16 +253,18 @@ public class HypervisorVerticle extends VerticleBase {
     });
   }
 
-  private record Loaded(CloudState state, Outbox outbox) {
+  private record Loaded(CloudState state, Outbox outbox, AppliedRequests applied) {
   }
 
   private Future<Loaded> loadAll() {
     return CloudLoader.load(store.pool()).compose(state -> CloudLoader.loadOutbox(store.pool(), commandExpiryMillis)
-        .map(loadedOutbox -> new Loaded(state, loadedOutbox)));
+        .compose(loadedOutbox -> AppliedRequests.load(store.pool(), store.dialect(), time.millis())
+            .map(loadedApplied -> new Loaded(state, loadedOutbox, loadedApplied))));
   }
 
   private void adopt(Loaded loaded) {
     outbox = loaded.outbox();
+    applied = loaded.applied();
     hypervisor = new Hypervisor(loaded.state(), outbox, liveness, sessions, settings, time);
     encoded.clear();
     store(hypervisor.takeOver()).onFailure(failure -> LOG.warn("Could not remove stopped instances", failure));
@@ -248,14 +272,18 @@ public class HypervisorVerticle extends VerticleBase {
 
   // --- answering
 
-  private void answer(Message<JsonObject> message, Function<JsonObject, Future<?>> operation) {
+  private void answer(Message<JsonObject> message, Operation operation) {
+    if (fenced) {
+      BusFailure.notApplied(message, "This hub no longer runs the hypervisor; the request was not applied.");
+      return;
+    }
     if (reloading) {
       BusFailure.reply(message, 503, "The hypervisor is reloading after a storage failure; retry shortly.", null);
       return;
     }
     Future<?> result;
     try {
-      result = operation.apply(message.body());
+      result = operation.apply(message.body(), message.headers().get(LeaderRequests.REQUEST_ID));
     } catch (Refusal refusal) {
       message.fail(refusal.status(), refusal.body().encode());
       return;
@@ -273,6 +301,8 @@ public class HypervisorVerticle extends VerticleBase {
     result.onSuccess(message::reply).onFailure(failure -> {
       if (failure instanceof ReplyException domain) {
         message.fail(domain.failureCode(), domain.getMessage());
+      } else if (failure instanceof Lease.Fenced) {
+        BusFailure.notApplied(message, "This hub lost the hypervisor to another hub; the request was not applied.");
       } else {
         LOG.error("{}: storing the change failed", message.address(), failure);
         BusFailure.reply(message, 503, "The change could not be stored; it was not applied. Retry.", null);

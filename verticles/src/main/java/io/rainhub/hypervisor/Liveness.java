@@ -41,6 +41,10 @@ final class Liveness {
     return heartbeatIntervalMillis;
   }
 
+  long reconnectMaxMillis() {
+    return reconnectMaxMillis;
+  }
+
   long ttlMillis() {
     return ttlMillis;
   }

@@ -43,8 +43,8 @@ public final class EventLog {
 
   private static final String ADVANCE_SEQ = "UPDATE event_sequence SET last_seq = last_seq + #{count} WHERE id = 1";
   private static final String READ_SEQ = "SELECT last_seq FROM event_sequence WHERE id = 1";
-  private static final String INSERT = "INSERT INTO events (seq, type, subject, tenant_id, payload, created_at)"
-      + " VALUES (#{seq}, #{type}, #{subject}, #{tenantId}, #{payload}, #{createdAt})";
+  private static final String INSERT = "INSERT INTO events (seq, type, subject, tenant_id, payload, created_at, epoch)"
+      + " VALUES (#{seq}, #{type}, #{subject}, #{tenantId}, #{payload}, #{createdAt}, #{epoch})";
   private static final String SINCE = "SELECT seq, type, subject, tenant_id, payload, created_at FROM events"
       + " WHERE seq > #{since} ORDER BY seq LIMIT #{limit}";
 
@@ -62,6 +62,11 @@ public final class EventLog {
 
   /** Appends several events, in order, with one sequence update; same locking rule as {@link #append}. */
   public static Future<List<Event>> appendAll(SqlConnection tx, List<Draft> drafts) {
+    return appendAll(tx, drafts, null);
+  }
+
+  /** As {@link #appendAll(SqlConnection, List)}, recording the lease epoch of the singleton writing them. */
+  public static Future<List<Event>> appendAll(SqlConnection tx, List<Draft> drafts, Long epoch) {
     if (drafts.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
@@ -83,6 +88,7 @@ public final class EventLog {
             params.put("tenantId", event.tenantId());
             params.put("payload", event.payload().encode());
             params.put("createdAt", now);
+            params.put("epoch", epoch);
             batch.add(params);
           }
           return SqlTemplate.forUpdate(tx, INSERT).executeBatch(batch).map(done -> events);

@@ -26,6 +26,12 @@ public enum SqlDialect {
     return this == POSTGRESQL ? "$" + index : "?";
   }
 
+  /** The database's clock in epoch milliseconds, as an SQL expression: hubs agree on it whatever their own clocks say. */
+  public String nowMillis() {
+    return this == POSTGRESQL ? "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)"
+        : "CAST(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP) * 1000 AS BIGINT)";
+  }
+
   /** True when the failure is a unique-key violation (both databases report SQLSTATE 23505). */
   public boolean isUniqueViolation(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {

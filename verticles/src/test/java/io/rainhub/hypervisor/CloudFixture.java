@@ -72,7 +72,7 @@ final class CloudFixture {
 
   /** {@code rescheduleLost}: lostPolicy reschedule (true) or release (false). */
   CloudFixture(boolean rescheduleLost) {
-    settings = new Hypervisor.Settings(PlacementStrategy.SPREAD, rescheduleLost);
+    settings = new Hypervisor.Settings(PlacementStrategy.SPREAD, rescheduleLost, 1);
     hypervisor = new Hypervisor(state, outbox, liveness, sessions, settings, time);
   }
 

@@ -35,7 +35,7 @@ class GroupCommitTest {
     Store store = Store.open(vertx, TestDatabase.create(dialect).config());
     List<Throwable> hooks = new ArrayList<>();
     vertx.runOnContext(go -> {
-      GroupCommit commits = new GroupCommit(store, 100, hooks::add);
+      GroupCommit commits = new GroupCommit(store, 0, 100, hooks::add);
       Future<Void> a = commits.submit(wire("a"));
       Future<Void> duplicate = commits.submit(wire("a"));
       Future<Void> c = commits.submit(wire("c"));
@@ -68,7 +68,7 @@ class GroupCommitTest {
   void theBarrierCompletesOnlyWhenEverythingSubmittedIsStored(SqlDialect dialect, Vertx vertx, VertxTestContext test) {
     Store store = Store.open(vertx, TestDatabase.create(dialect).config());
     vertx.runOnContext(go -> {
-      GroupCommit commits = new GroupCommit(store, 100, failure -> { });
+      GroupCommit commits = new GroupCommit(store, 0, 100, failure -> { });
       test.verify(() -> assertThat(commits.barrier().succeeded()).as("nothing written: no wait").isTrue());
       Future<Void> first = commits.submit(wire("b1"));
       Future<Void> second = commits.submit(wire("b2"));

@@ -67,6 +67,18 @@ public final class TestDatabase {
     }
   }
 
+  /** The first column of the first row of a query, straight through JDBC (e.g. a count). */
+  public long queryLong(String sql) {
+    try (Connection connection = DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
+         Statement statement = connection.createStatement();
+         java.sql.ResultSet rows = statement.executeQuery(sql)) {
+      rows.next();
+      return rows.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+    }
+  }
+
   /** The admin URI of the test PostgreSQL server, or a failure saying how to get one. */
   public static String postgresAdminUri() {
     String uri = System.getenv(PG_ENV);
