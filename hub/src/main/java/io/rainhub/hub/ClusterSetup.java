@@ -26,6 +26,10 @@ final class ClusterSetup {
     config.setClusterName(CLUSTER_NAME);
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.logging.type", "slf4j");
+    // A hung or dead hub leaves the cluster after 5 s (Hazelcast's default is 60 s): until then its
+    // event-bus registrations stay and requests routed to it wait for a timeout.
+    config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
     config.getNetworkConfig().setPort(settings.clusterPort()).setPortAutoIncrement(true)
         .setPublicAddress(null);
     config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(settings.clusterHost());

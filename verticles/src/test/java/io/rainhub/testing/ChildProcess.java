@@ -108,13 +108,34 @@ public final class ChildProcess implements AutoCloseable {
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
+  /** Sends a signal by name, e.g. STOP (the process hangs, as on a stalled VM) or CONT. */
+  public void signal(String name) throws IOException, InterruptedException {
+    int exit = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+    if (exit != 0) {
+      throw new IllegalStateException("kill -" + name + " " + process.pid() + " exited " + exit);
+    }
+  }
+
+  public boolean alive() {
+    return process.isAlive();
+  }
+
   @Override
   public void close() throws InterruptedException {
     if (process.isAlive()) {
+      signalQuietly("CONT"); // a stopped process would ignore SIGTERM until continued
       process.destroy();
       if (!process.waitFor(20, TimeUnit.SECONDS)) {
         kill();
       }
+    }
+  }
+
+  private void signalQuietly(String name) {
+    try {
+      new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor();
+    } catch (IOException | InterruptedException ignored) {
+      // best effort: close() goes on to SIGTERM and, if need be, SIGKILL
     }
   }
 
