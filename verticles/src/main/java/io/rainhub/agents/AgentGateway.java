@@ -2,6 +2,8 @@ package io.rainhub.agents;
 
 import static io.rainhub.bus.Addresses.*;
 
+import io.rainhub.bus.Caller;
+
 import io.rainhub.agents.AgentFrames.Frame;
 import io.rainhub.agents.AgentFrames.FrameException;
 import io.rainhub.api.JsonInput;
@@ -35,6 +37,7 @@ final class AgentGateway {
   private static final long DEFAULT_POLL_MILLIS = 25_000;
   private static final long MAX_POLL_MILLIS = 30_000;
   private static final String TOKEN_ID = "agentTokenId";
+  private static final String TOKEN_NAME = "agentTokenName";
 
   private final Vertx vertx;
   private final JWTAuth jwt;
@@ -88,6 +91,7 @@ final class AgentGateway {
         .compose(user -> {
           JsonArray roles = user.principal().getJsonArray(Roles.CLAIM, new JsonArray());
           String tokenId = user.principal().getString("jti");
+          ctx.put(TOKEN_NAME, user.principal().getString("name", tokenId));
           if (!roles.contains(Roles.AGENT) || tokenId == null) {
             return Future.failedFuture(unauthorized("This is not an agent token; admins issue those at "
                 + "POST /v1.0/agent-tokens."));
@@ -149,7 +153,7 @@ final class AgentGateway {
     }
     String tokenId = ctx.get(TOKEN_ID);
     ctx.request().toWebSocket().onFailure(ctx::fail).onSuccess(socket -> {
-      AgentSession session = new AgentSession(vertx, socket, tokenId, metrics, this::forget);
+      AgentSession session = new AgentSession(vertx, socket, tokenId, ctx.get(TOKEN_NAME), metrics, this::forget);
       sessionsByToken.computeIfAbsent(tokenId, k -> new HashSet<>()).add(session);
       session.start();
     });
@@ -166,7 +170,7 @@ final class AgentGateway {
 
   void httpHello(RoutingContext ctx) {
     Frame frame = frame(ctx, "hello");
-    vertx.eventBus().<JsonObject>request(HV_AGENT_HELLO, frame.body(), Replies.BUS_OPTIONS)
+    vertx.eventBus().<JsonObject>request(HV_AGENT_HELLO, fromAgent(ctx, frame.body().copy()), Replies.BUS_OPTIONS)
         .onSuccess(reply -> Replies.json(ctx, 200,
             AgentFrames.frame("welcome", reply.body().put("protocol", AgentFrames.PROTOCOL))))
         .onFailure(ctx::fail);
@@ -176,7 +180,7 @@ final class AgentGateway {
     String nodeId = node(ctx);
     Frame frame = frame(ctx, "heartbeat");
     long received = System.nanoTime();
-    vertx.eventBus().<JsonObject>request(HV_AGENT_HEARTBEAT, frame.body().copy().put("nodeId", nodeId),
+    vertx.eventBus().<JsonObject>request(HV_AGENT_HEARTBEAT, fromAgent(ctx, frame.body().copy().put("nodeId", nodeId)),
             Replies.BUS_OPTIONS)
         .onSuccess(applied -> {
           metrics.heartbeatApplied(System.nanoTime() - received);
@@ -189,10 +193,10 @@ final class AgentGateway {
     String nodeId = node(ctx);
     Frame frame = frame(ctx, null);
     Future<?> handled = switch (frame.type()) {
-      case "result" -> vertx.eventBus().request(HV_AGENT_RESULT, frame.body().copy().put("nodeId", nodeId),
+      case "result" -> vertx.eventBus().request(HV_AGENT_RESULT, fromAgent(ctx, frame.body().copy().put("nodeId", nodeId)),
           Replies.BUS_OPTIONS);
       case "event" -> vertx.eventBus().request(HV_AGENT_EVENT,
-          new JsonObject().put("nodeId", nodeId).put("event", frame.body()), Replies.BUS_OPTIONS);
+          fromAgent(ctx, new JsonObject().put("nodeId", nodeId).put("event", frame.body())), Replies.BUS_OPTIONS);
       case "ack", "error" -> Future.succeededFuture();
       default -> Future.failedFuture(badFrame(new FrameException("malformed", "POST a " + frame.type()
           + " frame to its own path under /agents/http/.", frame.id())));
@@ -241,6 +245,19 @@ final class AgentGateway {
           live.unregister();
           ctx.fail(failure);
         });
+  }
+
+  private static JsonObject fromAgent(RoutingContext ctx, JsonObject body) {
+    return fromAgent(body, ctx.get(TOKEN_NAME));
+  }
+
+  /**
+   * What an agent sends the hypervisor names the agent (its token's name, for the events' actor);
+   * a caller member the agent put in its frame is dropped, so an agent cannot pass for a person.
+   */
+  static JsonObject fromAgent(JsonObject body, String agentName) {
+    body.remove(Caller.FIELD);
+    return body.put(Caller.AGENT_FIELD, agentName);
   }
 
   private static Frame frame(RoutingContext ctx, String expectedType) {

@@ -44,6 +44,8 @@ final class AgentSession {
   private final EventBus bus;
   private final HubMetrics metrics;
   private final String tokenId;
+  /** The agent token's name: the actor of what this agent causes. */
+  private final String agentName;
   private final String sessionId = UUID.randomUUID().toString();
   private final Consumer<AgentSession> onClose;
   private String nodeId;
@@ -62,8 +64,9 @@ final class AgentSession {
   private Frame nextHeartbeat;
   private long nextHeartbeatReceived;
 
-  AgentSession(Vertx vertx, ServerWebSocket socket, String tokenId, HubMetrics metrics,
+  AgentSession(Vertx vertx, ServerWebSocket socket, String tokenId, String agentName, HubMetrics metrics,
       Consumer<AgentSession> onClose) {
+    this.agentName = agentName;
     this.socket = socket;
     this.bus = vertx.eventBus();
     this.metrics = metrics;
@@ -146,7 +149,7 @@ final class AgentSession {
       return;
     }
     helloInFlight = true;
-    bus.<JsonObject>request(HV_AGENT_HELLO, frame.body(), Replies.BUS_OPTIONS)
+    bus.<JsonObject>request(HV_AGENT_HELLO, AgentGateway.fromAgent(frame.body().copy(), agentName), Replies.BUS_OPTIONS)
         .compose(reply -> {
           JsonObject welcome = reply.body();
           nodeId = welcome.getString("nodeId");
@@ -223,7 +226,7 @@ final class AgentSession {
 
   private void applyHeartbeat(Frame frame, long received) {
     heartbeatInFlight = true;
-    JsonObject body = frame.body().copy().put("nodeId", nodeId);
+    JsonObject body = AgentGateway.fromAgent(frame.body().copy().put("nodeId", nodeId), agentName);
     bus.<JsonObject>request(HV_AGENT_HEARTBEAT, body, Replies.BUS_OPTIONS).onComplete(applied -> {
       heartbeatInFlight = false;
       if (applied.succeeded()) {
@@ -243,7 +246,8 @@ final class AgentSession {
     if (++inFlight == MAX_IN_FLIGHT) {
       socket.pause();
     }
-    bus.<JsonObject>request(address, body.put("nodeId", nodeId), Replies.BUS_OPTIONS).onComplete(answered -> {
+    bus.<JsonObject>request(address, AgentGateway.fromAgent(body.put("nodeId", nodeId), agentName), Replies.BUS_OPTIONS)
+        .onComplete(answered -> {
       if (inFlight-- == MAX_IN_FLIGHT && !closed) {
         socket.resume();
       }
