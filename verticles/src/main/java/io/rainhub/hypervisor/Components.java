@@ -7,6 +7,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /** Deployed web component versions: deploy, read, refresh every instance, undeploy (stopping them all). */
@@ -32,13 +33,17 @@ final class Components {
     descriptor.remove(Caller.FIELD);
     String id = descriptor.getString("id");
     String version = descriptor.getString("version");
-    WebComponent existing = state.component(id, version);
-    if (existing != null && caller.mayAct(existing.tenantId())) {
-      throw Refusal.of(409, "Web component " + id + " version " + version + " is already deployed.", "version");
-    }
-    if (existing != null) {
-      throw Refusal.of(409, "Web component id " + id + " version " + version + " is taken by another tenant;"
+    // An id belongs to one tenant, all its versions with it: another tenant's version of it would
+    // let two owners share one name in every list, route and event. Admins too deploy for their own
+    // tenant only, so they get the same answer.
+    boolean takenByOther = state.components().stream()
+        .anyMatch(c -> c.id().equals(id) && !Objects.equals(c.tenantId(), caller.tenantId()));
+    if (takenByOther) {
+      throw Refusal.of(409, "Web component id " + id + " is taken by another tenant;"
           + " component ids are shared by all tenants, choose another id.", "id");
+    }
+    if (state.component(id, version) != null) {
+      throw Refusal.of(409, "Web component " + id + " version " + version + " is already deployed.", "version");
     }
     OffsetDateTime now = time.now();
     WebComponent component = WebComponent.fromDescriptor(descriptor, now, caller.tenantId());
