@@ -2,6 +2,7 @@ package io.rainhub.agents;
 
 import static io.rainhub.bus.Addresses.*;
 
+import io.rainhub.api.Callers;
 import io.rainhub.api.JsonInput;
 import io.rainhub.api.Problem;
 import io.rainhub.api.ProblemException;
@@ -68,9 +69,9 @@ final class AgentApiHandlers {
       Replies.json(ctx, 200, message.body());
     });
     done.completion()
-        .compose(ready -> Replies.<JsonObject>askHypervisor(ctx, HV_COMMAND_SEND, new JsonObject().put("nodeId", nodeId)
-            .put("commandId", commandId).put("action", body.getString("action"))
-            .put("args", body.getJsonObject("args", new JsonObject()))))
+        .compose(ready -> Replies.<JsonObject>askHypervisor(ctx, HV_COMMAND_SEND, Callers.of(ctx).into(new JsonObject()
+            .put("nodeId", nodeId).put("commandId", commandId).put("action", body.getString("action"))
+            .put("args", body.getJsonObject("args", new JsonObject())))))
         .onSuccess(stored -> timer[0] = vertx.setTimer(timeoutMs, t -> {
           done.unregister();
           ctx.fail(new ProblemException(new Problem(504, "Agent did not answer in time", "Command " + commandId

@@ -1,6 +1,7 @@
 package io.rainhub.agents;
 
 import io.rainhub.api.ApiArea;
+import io.rainhub.api.Callers;
 import io.rainhub.store.Store;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -20,8 +21,9 @@ public final class AgentApiRoutes implements ApiArea {
   @Override
   public void mount(Router router) {
     router.get("/v1.0/agents").handler(agents::listAgents);
-    router.post("/v1.0/nodes/:nodeId/commands").consumes(JSON).handler(agents::sendCommand);
-    router.get("/v1.0/nodes/:nodeId/commands").handler(agents::nodeCommands);
-    router.get("/v1.0/commands/:commandId").handler(agents::command);
+    router.post("/v1.0/nodes/:nodeId/commands").consumes(JSON).handler(Callers::adminOnly).handler(agents::sendCommand);
+    // Commands carry the instances and arguments of every tenant: admins only, even to read.
+    router.get("/v1.0/nodes/:nodeId/commands").handler(Callers::adminOnly).handler(agents::nodeCommands);
+    router.get("/v1.0/commands/:commandId").handler(Callers::adminOnly).handler(agents::command);
   }
 }

@@ -2,6 +2,8 @@ package io.rainhub.agents;
 
 import static io.rainhub.bus.Addresses.*;
 
+import io.rainhub.bus.Caller;
+
 import io.rainhub.agents.AgentFrames.Frame;
 import io.rainhub.agents.AgentFrames.FrameException;
 import io.rainhub.api.JsonInput;
@@ -36,6 +38,7 @@ final class AgentGateway {
   private static final long DEFAULT_POLL_MILLIS = 25_000;
   private static final long MAX_POLL_MILLIS = 30_000;
   private static final String TOKEN_ID = "agentTokenId";
+  private static final String TOKEN_NAME = "agentTokenName";
 
   private final Vertx vertx;
   private final JWTAuth jwt;
@@ -89,6 +92,7 @@ final class AgentGateway {
         .compose(user -> {
           JsonArray roles = user.principal().getJsonArray(Roles.CLAIM, new JsonArray());
           String tokenId = user.principal().getString("jti");
+          ctx.put(TOKEN_NAME, user.principal().getString("name", tokenId));
           if (!roles.contains(Roles.AGENT) || tokenId == null) {
             return Future.failedFuture(unauthorized("This is not an agent token; admins issue those at "
                 + "POST /v1.0/agent-tokens."));
@@ -150,7 +154,7 @@ final class AgentGateway {
     }
     String tokenId = ctx.get(TOKEN_ID);
     ctx.request().toWebSocket().onFailure(ctx::fail).onSuccess(socket -> {
-      AgentSession session = new AgentSession(vertx, socket, tokenId, metrics, this::forget);
+      AgentSession session = new AgentSession(vertx, socket, tokenId, ctx.get(TOKEN_NAME), metrics, this::forget);
       sessionsByToken.computeIfAbsent(tokenId, k -> new HashSet<>()).add(session);
       session.start();
     });
@@ -167,7 +171,7 @@ final class AgentGateway {
 
   void httpHello(RoutingContext ctx) {
     Frame frame = frame(ctx, "hello");
-    LeaderRequests.<JsonObject>request(vertx, HV_AGENT_HELLO, frame.body())
+    LeaderRequests.<JsonObject>request(vertx, HV_AGENT_HELLO, fromAgent(ctx, frame.body().copy()))
         .onSuccess(reply -> Replies.json(ctx, 200,
             AgentFrames.frame("welcome", reply.body().put("protocol", AgentFrames.PROTOCOL))))
         .onFailure(ctx::fail);
@@ -177,7 +181,7 @@ final class AgentGateway {
     String nodeId = node(ctx);
     Frame frame = frame(ctx, "heartbeat");
     long received = System.nanoTime();
-    LeaderRequests.<JsonObject>request(vertx, HV_AGENT_HEARTBEAT, frame.body().copy().put("nodeId", nodeId))
+    LeaderRequests.<JsonObject>request(vertx, HV_AGENT_HEARTBEAT, fromAgent(ctx, frame.body().copy().put("nodeId", nodeId)))
         .onSuccess(applied -> {
           metrics.heartbeatApplied(System.nanoTime() - received);
           ctx.response().setStatusCode(204).end();
@@ -189,9 +193,10 @@ final class AgentGateway {
     String nodeId = node(ctx);
     Frame frame = frame(ctx, null);
     Future<?> handled = switch (frame.type()) {
-      case "result" -> LeaderRequests.request(vertx, HV_AGENT_RESULT, frame.body().copy().put("nodeId", nodeId));
+      case "result" -> LeaderRequests.request(vertx, HV_AGENT_RESULT,
+          fromAgent(ctx, frame.body().copy().put("nodeId", nodeId)));
       case "event" -> LeaderRequests.request(vertx, HV_AGENT_EVENT,
-          new JsonObject().put("nodeId", nodeId).put("event", frame.body()));
+          fromAgent(ctx, new JsonObject().put("nodeId", nodeId).put("event", frame.body())));
       case "ack", "error" -> Future.succeededFuture();
       default -> Future.failedFuture(badFrame(new FrameException("malformed", "POST a " + frame.type()
           + " frame to its own path under /agents/http/.", frame.id())));
@@ -240,6 +245,19 @@ final class AgentGateway {
           live.unregister();
           ctx.fail(failure);
         });
+  }
+
+  private static JsonObject fromAgent(RoutingContext ctx, JsonObject body) {
+    return fromAgent(body, ctx.get(TOKEN_NAME));
+  }
+
+  /**
+   * What an agent sends the hypervisor names the agent (its token's name, for the events' actor);
+   * a caller member the agent put in its frame is dropped, so an agent cannot pass for a person.
+   */
+  static JsonObject fromAgent(JsonObject body, String agentName) {
+    body.remove(Caller.FIELD);
+    return body.put(Caller.AGENT_FIELD, agentName);
   }
 
   private static Frame frame(RoutingContext ctx, String expectedType) {

@@ -46,6 +46,8 @@ final class AgentSession {
   private final EventBus bus;
   private final HubMetrics metrics;
   private final String tokenId;
+  /** The agent token's name: the actor of what this agent causes. */
+  private final String agentName;
   private final String sessionId = UUID.randomUUID().toString();
   private final Consumer<AgentSession> onClose;
   private String nodeId;
@@ -64,8 +66,9 @@ final class AgentSession {
   private Frame nextHeartbeat;
   private long nextHeartbeatReceived;
 
-  AgentSession(Vertx vertx, ServerWebSocket socket, String tokenId, HubMetrics metrics,
+  AgentSession(Vertx vertx, ServerWebSocket socket, String tokenId, String agentName, HubMetrics metrics,
       Consumer<AgentSession> onClose) {
+    this.agentName = agentName;
     this.socket = socket;
     this.vertx = vertx;
     this.bus = vertx.eventBus();
@@ -149,7 +152,7 @@ final class AgentSession {
       return;
     }
     helloInFlight = true;
-    LeaderRequests.<JsonObject>request(vertx, HV_AGENT_HELLO, frame.body())
+    LeaderRequests.<JsonObject>request(vertx, HV_AGENT_HELLO, AgentGateway.fromAgent(frame.body().copy(), agentName))
         .compose(reply -> {
           JsonObject welcome = reply.body();
           nodeId = welcome.getString("nodeId");
@@ -226,7 +229,7 @@ final class AgentSession {
 
   private void applyHeartbeat(Frame frame, long received) {
     heartbeatInFlight = true;
-    JsonObject body = frame.body().copy().put("nodeId", nodeId);
+    JsonObject body = AgentGateway.fromAgent(frame.body().copy().put("nodeId", nodeId), agentName);
     LeaderRequests.<JsonObject>request(vertx, HV_AGENT_HEARTBEAT, body).onComplete(applied -> {
       heartbeatInFlight = false;
       if (applied.succeeded()) {
@@ -246,7 +249,8 @@ final class AgentSession {
     if (++inFlight == MAX_IN_FLIGHT) {
       socket.pause();
     }
-    LeaderRequests.<JsonObject>request(vertx, address, body.put("nodeId", nodeId)).onComplete(answered -> {
+    LeaderRequests.<JsonObject>request(vertx, address, AgentGateway.fromAgent(body.put("nodeId", nodeId), agentName))
+        .onComplete(answered -> {
       if (inFlight-- == MAX_IN_FLIGHT && !closed) {
         socket.resume();
       }

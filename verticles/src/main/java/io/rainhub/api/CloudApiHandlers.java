@@ -46,23 +46,23 @@ public final class CloudApiHandlers {
   }
 
   void listServers(RoutingContext ctx) {
-    Replies.toHypervisor(ctx, HV_SERVER_LIST, new JsonObject(), 200);
+    forward(ctx, HV_SERVER_LIST, new JsonObject(), 200);
   }
 
   void serverUrls(RoutingContext ctx) {
-    Replies.toHypervisor(ctx, HV_SERVER_URLS, id(ctx), 200);
+    forward(ctx, HV_SERVER_URLS, id(ctx), 200);
   }
 
   void resetServer(RoutingContext ctx) {
-    Replies.toHypervisor(ctx, HV_SERVER_RESET, id(ctx), 200);
+    forward(ctx, HV_SERVER_RESET, id(ctx), 200);
   }
 
   void unregisterServer(RoutingContext ctx) {
-    Replies.toHypervisor(ctx, HV_SERVER_UNREGISTER, id(ctx), 200);
+    forward(ctx, HV_SERVER_UNREGISTER, id(ctx), 200);
   }
 
   void serverHeartbeat(RoutingContext ctx) {
-    Replies.toHypervisor(ctx, HV_SERVER_HEARTBEAT, id(ctx), 200);
+    forward(ctx, HV_SERVER_HEARTBEAT, id(ctx), 200);
   }
 
   // --- motherships
@@ -80,24 +80,24 @@ public final class CloudApiHandlers {
   }
 
   void listMotherships(RoutingContext ctx) {
-    Replies.toHypervisor(ctx, HV_MOTHERSHIP_LIST, new JsonObject(), 200);
+    forward(ctx, HV_MOTHERSHIP_LIST, new JsonObject(), 200);
   }
 
   void mothership(RoutingContext ctx) {
-    Replies.toHypervisor(ctx, HV_MOTHERSHIP_GET, id(ctx), 200);
+    forward(ctx, HV_MOTHERSHIP_GET, id(ctx), 200);
   }
 
   void mothershipComponents(RoutingContext ctx) {
-    Replies.toHypervisor(ctx, HV_MOTHERSHIP_INSTANCES, id(ctx), 200);
+    forward(ctx, HV_MOTHERSHIP_INSTANCES, id(ctx), 200);
   }
 
   void mothershipHeartbeat(RoutingContext ctx) {
-    Replies.toHypervisor(ctx, HV_MOTHERSHIP_HEARTBEAT, id(ctx), 200);
+    forward(ctx, HV_MOTHERSHIP_HEARTBEAT, id(ctx), 200);
   }
 
   void drainMothership(RoutingContext ctx) {
     JsonObject body = JsonInput.of(ctx).requireBoolean("draining").allowOnly("draining").valid();
-    Replies.toHypervisor(ctx, HV_MOTHERSHIP_DRAIN, id(ctx).put("draining", body.getBoolean("draining")), 200);
+    forward(ctx, HV_MOTHERSHIP_DRAIN, id(ctx).put("draining", body.getBoolean("draining")), 200);
   }
 
   // --- web components
@@ -123,36 +123,36 @@ public final class CloudApiHandlers {
     if (!faults.isEmpty()) {
       throw new ProblemException(new Problem(400, "Invalid query", "The query has invalid parameters.", faults));
     }
-    Replies.toHypervisor(ctx, HV_COMPONENT_LIST, new JsonObject().put("start", start).put("range", range), 200);
+    forward(ctx, HV_COMPONENT_LIST, new JsonObject().put("start", start).put("range", range), 200);
   }
 
   void component(RoutingContext ctx) {
-    Replies.toHypervisor(ctx, HV_COMPONENT_GET, componentKey(ctx), 200);
+    forward(ctx, HV_COMPONENT_GET, componentKey(ctx), 200);
   }
 
   void descriptor(RoutingContext ctx) {
-    Replies.toHypervisor(ctx, HV_COMPONENT_DESCRIPTOR, componentKey(ctx), 200);
+    forward(ctx, HV_COMPONENT_DESCRIPTOR, componentKey(ctx), 200);
   }
 
   void statistics(RoutingContext ctx) {
-    Replies.toHypervisor(ctx, HV_COMPONENT_STATISTICS, componentKey(ctx), 200);
+    forward(ctx, HV_COMPONENT_STATISTICS, componentKey(ctx), 200);
   }
 
   void instantiate(RoutingContext ctx) {
     JsonInput.of(ctx, true).allowOnly().valid();
-    Replies.toHypervisor(ctx, HV_COMPONENT_INSTANTIATE, componentKey(ctx), 201);
+    forward(ctx, HV_COMPONENT_INSTANTIATE, componentKey(ctx), 201);
   }
 
   void refreshComponent(RoutingContext ctx) {
-    Replies.toHypervisor(ctx, HV_COMPONENT_REFRESH, componentKey(ctx), 200);
+    forward(ctx, HV_COMPONENT_REFRESH, componentKey(ctx), 200);
   }
 
   void undeploy(RoutingContext ctx) {
-    Replies.toHypervisor(ctx, HV_COMPONENT_UNDEPLOY, componentKey(ctx), 200);
+    forward(ctx, HV_COMPONENT_UNDEPLOY, componentKey(ctx), 200);
   }
 
   void instance(RoutingContext ctx) {
-    Replies.toHypervisor(ctx, HV_INSTANCE_GET, instanceKey(ctx), 200);
+    forward(ctx, HV_INSTANCE_GET, instanceKey(ctx), 200);
   }
 
   void cluster(RoutingContext ctx) {
@@ -160,15 +160,15 @@ public final class CloudApiHandlers {
         .optionalString("mothershipId", ADDRESS, "must be a mothership id")
         .allowOnly("mothershipId")
         .valid();
-    Replies.toHypervisor(ctx, HV_INSTANCE_CLUSTER, instanceKey(ctx).put("mothershipId", body.getString("mothershipId")), 201);
+    forward(ctx, HV_INSTANCE_CLUSTER, instanceKey(ctx).put("mothershipId", body.getString("mothershipId")), 201);
   }
 
   void refreshInstance(RoutingContext ctx) {
-    Replies.toHypervisor(ctx, HV_INSTANCE_REFRESH, instanceKey(ctx), 200);
+    forward(ctx, HV_INSTANCE_REFRESH, instanceKey(ctx), 200);
   }
 
   void stopInstance(RoutingContext ctx) {
-    Replies.toHypervisor(ctx, HV_INSTANCE_STOP, instanceKey(ctx), 200);
+    forward(ctx, HV_INSTANCE_STOP, instanceKey(ctx), 200);
   }
 
   // --- routing and the map
@@ -186,11 +186,11 @@ public final class CloudApiHandlers {
     if (!faults.isEmpty()) {
       throw new ProblemException(new Problem(400, "Invalid query", "The query has invalid parameters.", faults));
     }
-    Replies.toHypervisor(ctx, HV_ROUTE, new JsonObject().put("url", url).put("session", session), 200);
+    forward(ctx, HV_ROUTE, new JsonObject().put("url", url).put("session", session), 200);
   }
 
   void map(RoutingContext ctx) {
-    Replies.toHypervisor(ctx, HV_MAP, new JsonObject(), 200);
+    forward(ctx, HV_MAP, new JsonObject(), 200);
   }
 
   // --- helpers
@@ -225,9 +225,14 @@ public final class CloudApiHandlers {
     return fallback;
   }
 
+  /** Every request to the hypervisor names its caller: tenancy is decided there, the actor recorded. */
+  private void forward(RoutingContext ctx, String address, JsonObject body, int status) {
+    Replies.toHypervisor(ctx, address, Callers.of(ctx).into(body), status);
+  }
+
   /** 201 with a Location header naming the new resource when {@code collection} is given. */
   private void created(RoutingContext ctx, String address, JsonObject body, String collection) {
-    Replies.<JsonObject>askHypervisor(ctx, address, body).onSuccess(reply -> {
+    Replies.<JsonObject>askHypervisor(ctx, address, Callers.of(ctx).into(body)).onSuccess(reply -> {
       if (collection != null) {
         ctx.response().putHeader(HttpHeaders.LOCATION, collection + reply.body().getString("id"));
       }

@@ -11,7 +11,11 @@ final class CloudRoutes implements ApiArea {
     this.cloud = new CloudApiHandlers();
   }
 
-  /** "/all" comes before "/:id" so it is not read as an id; instance reads, the busiest, come first. */
+  /**
+   * "/all" comes before "/:id" so it is not read as an id; instance reads, the busiest, come first.
+   * Changes to nodes are for admins ({@link Callers#adminOnly}); web components and instances are
+   * open to users, and the hypervisor keeps each tenant to its own.
+   */
   @Override
   public void mount(Router router) {
     router.get("/webcomponent/all").handler(cloud::listComponents);
@@ -28,16 +32,16 @@ final class CloudRoutes implements ApiArea {
     router.get("/webcomponent/:id/:version/statistics").handler(cloud::statistics);
     router.get("/rainservers/all").handler(cloud::listServers);
     router.get("/rainservers/:id/urls").handler(cloud::serverUrls);
-    router.post("/rainservers/").consumes(JSON).handler(cloud::registerServer);
-    router.put("/rainservers/:id").handler(cloud::resetServer);
-    router.delete("/rainservers/:id").handler(cloud::unregisterServer);
+    router.post("/rainservers/").consumes(JSON).handler(Callers::adminOnly).handler(cloud::registerServer);
+    router.put("/rainservers/:id").handler(Callers::adminOnly).handler(cloud::resetServer);
+    router.delete("/rainservers/:id").handler(Callers::adminOnly).handler(cloud::unregisterServer);
     router.get("/mothership/all").handler(cloud::listMotherships);
     router.get("/mothership/:id").handler(cloud::mothership);
     router.get("/mothership/:id/webcomponents").handler(cloud::mothershipComponents);
-    router.post("/mothership/").consumes(JSON).handler(cloud::registerMothership);
-    router.put("/v1.0/rainservers/:id/heartbeat").handler(cloud::serverHeartbeat);
-    router.put("/v1.0/motherships/:id/heartbeat").handler(cloud::mothershipHeartbeat);
-    router.put("/v1.0/motherships/:id/drain").consumes(JSON).handler(cloud::drainMothership);
+    router.post("/mothership/").consumes(JSON).handler(Callers::adminOnly).handler(cloud::registerMothership);
+    router.put("/v1.0/rainservers/:id/heartbeat").handler(Callers::adminOnly).handler(cloud::serverHeartbeat);
+    router.put("/v1.0/motherships/:id/heartbeat").handler(Callers::adminOnly).handler(cloud::mothershipHeartbeat);
+    router.put("/v1.0/motherships/:id/drain").consumes(JSON).handler(Callers::adminOnly).handler(cloud::drainMothership);
     router.get("/v1.0/route").handler(cloud::route);
     router.get("/v1.0/map").handler(cloud::map);
   }

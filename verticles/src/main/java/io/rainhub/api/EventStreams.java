@@ -1,6 +1,7 @@
 package io.rainhub.api;
 
 import io.rainhub.bus.Addresses;
+import io.rainhub.bus.Caller;
 import io.rainhub.store.EventLog;
 import io.rainhub.store.Store;
 import io.vertx.core.Future;
@@ -44,7 +45,7 @@ final class EventStreams {
     if (faults.size() == faultsBefore && (limit < 1 || limit > MAX_PAGE)) {
       faults.add(new Problem.InvalidParam("limit", "must be between 1 and " + MAX_PAGE));
     }
-    Predicate<JsonObject> wanted = types(ctx);
+    Predicate<JsonObject> wanted = visible(ctx).and(types(ctx));
     rejectFaults(faults);
     ensureRetained(since)
         .compose(bounds -> EventLog.since(store.pool(), since, (int) limit).map(events -> {
@@ -66,7 +67,7 @@ final class EventStreams {
     long since = ctx.request().getHeader("Last-Event-ID") != null
         ? parseLong(ctx.request().getHeader("Last-Event-ID"), "Last-Event-ID", faults)
         : queryLong(ctx, "since", 0, faults);
-    Predicate<JsonObject> wanted = types(ctx);
+    Predicate<JsonObject> wanted = visible(ctx).and(types(ctx));
     rejectFaults(faults);
     ensureRetained(since).onFailure(ctx::fail).onSuccess(bounds -> {
       long from = resumePoint(since, bounds);
@@ -105,7 +106,7 @@ final class EventStreams {
     }
     List<Problem.InvalidParam> faults = new ArrayList<>();
     long since = queryLong(ctx, "since", 0, faults);
-    Predicate<JsonObject> wanted = types(ctx);
+    Predicate<JsonObject> wanted = visible(ctx).and(types(ctx));
     rejectFaults(faults);
     // The upgrade must find the request unread: hold it while the store is asked.
     ctx.request().pause();
@@ -219,6 +220,19 @@ final class EventStreams {
             List.of(new Problem.InvalidParam("since", "is older than the retained events")),
             new JsonObject().put("oldestSeq", bounds.oldest()).put("newestSeq", bounds.newest()))))
         : Future.succeededFuture(bounds));
+  }
+
+  /**
+   * Admins follow every event. A user follows their tenant's only: its components and instances,
+   * its creation and its users. Infrastructure events (no tenant) are not theirs: they read the
+   * infrastructure itself, and commands and node events name other tenants' instances.
+   */
+  private static Predicate<JsonObject> visible(RoutingContext ctx) {
+    Caller caller = Callers.of(ctx);
+    if (caller.admin()) {
+      return event -> true;
+    }
+    return event -> caller.tenantId().equals(event.getString("tenantId"));
   }
 
   /** {@code types=a,b} keeps those types; an entry ending in '*' is a prefix ({@code instance.*}). */

@@ -52,16 +52,17 @@ final class IdentityHandlers {
     JsonObject principal = ctx.user().principal();
     Replies.json(ctx, 200, new JsonObject().put("userId", principal.getString("sub"))
         .put("username", principal.getString("username")).put("tenant", principal.getString("tenant"))
+        .put("tenantId", principal.getString("tenantId"))
         .put("roles", principal.getJsonArray(Roles.CLAIM)));
   }
 
   void createTenant(RoutingContext ctx) {
     JsonObject tenant = JsonInput.of(ctx).requireString("name", NAME, NAME_RULE).allowOnly("name").valid();
-    Replies.forward(bus, ctx, Addresses.IDENTITY_TENANT_CREATE, tenant, 201);
+    Replies.forward(bus, ctx, Addresses.IDENTITY_TENANT_CREATE, Callers.of(ctx).into(tenant), 201);
   }
 
   void listTenants(RoutingContext ctx) {
-    Replies.forward(bus, ctx, Addresses.IDENTITY_TENANT_LIST, new JsonObject(), 200);
+    Replies.forward(bus, ctx, Addresses.IDENTITY_TENANT_LIST, Callers.of(ctx).into(new JsonObject()), 200);
   }
 
   void createUser(RoutingContext ctx) {
@@ -72,7 +73,7 @@ final class IdentityHandlers {
         .requireStringArray("roles", role -> Role.parse(role).isPresent(), "must be 'admin' or 'user'")
         .allowOnly("username", "password", "tenant", "roles")
         .valid();
-    Replies.forward(bus, ctx, Addresses.IDENTITY_USER_CREATE, user, 201);
+    Replies.forward(bus, ctx, Addresses.IDENTITY_USER_CREATE, Callers.of(ctx).into(user), 201);
   }
 
   void createAgentToken(RoutingContext ctx) {
@@ -84,6 +85,7 @@ final class IdentityHandlers {
     JsonObject record = new JsonObject().put("name", request.getString("name"))
         .put("ttlDays", request.getInteger("ttlDays", 365))
         .put("createdBy", ctx.user().principal().getString("username"));
+    Callers.of(ctx).into(record);
     bus.<JsonObject>request(Addresses.IDENTITY_AGENT_TOKEN_CREATE, record, Replies.BUS_OPTIONS)
         .onSuccess(reply -> {
           JsonObject created = reply.body().copy().put("token", tokens.issueAgent(reply.body()));
@@ -98,11 +100,12 @@ final class IdentityHandlers {
   }
 
   void revokeAgentToken(RoutingContext ctx) {
-    Replies.forward(bus, ctx, Addresses.IDENTITY_AGENT_TOKEN_REVOKE, new JsonObject().put("id", ctx.pathParam("id")), 200);
+    Replies.forward(bus, ctx, Addresses.IDENTITY_AGENT_TOKEN_REVOKE,
+        Callers.of(ctx).into(new JsonObject().put("id", ctx.pathParam("id"))), 200);
   }
 
   void listUsers(RoutingContext ctx) {
-    Replies.forward(bus, ctx, Addresses.IDENTITY_USER_LIST, new JsonObject(), 200);
+    Replies.forward(bus, ctx, Addresses.IDENTITY_USER_LIST, Callers.of(ctx).into(new JsonObject()), 200);
   }
 
 

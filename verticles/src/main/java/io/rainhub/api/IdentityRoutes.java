@@ -5,8 +5,9 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.ext.web.Router;
 
 /**
- * Login, the caller's identity, and the admin routes for tenants, users and agent tokens. Login
- * stays open where it is mounted because none of the people's prefixes covers /auth/login.
+ * Login, the caller's identity, tenants, users and agent tokens: admins change them, users read
+ * them (their own tenant and its users; agent token records carry no secret). Login stays open
+ * where it is mounted because none of the people's prefixes covers /auth/login.
  */
 final class IdentityRoutes implements ApiArea {
 
@@ -18,15 +19,14 @@ final class IdentityRoutes implements ApiArea {
 
   @Override
   public void mount(Router router) {
-    var adminOnly = Roles.require(Roles.ADMIN);
     router.post("/auth/login").consumes(JSON).handler(identity::login);
     router.get("/v1.0/whoami").handler(identity::whoami);
-    router.post("/v1.0/tenants").consumes(JSON).handler(adminOnly).handler(identity::createTenant);
-    router.get("/v1.0/tenants").handler(adminOnly).handler(identity::listTenants);
-    router.post("/v1.0/users").consumes(JSON).handler(adminOnly).handler(identity::createUser);
-    router.get("/v1.0/users").handler(adminOnly).handler(identity::listUsers);
-    router.post("/v1.0/agent-tokens").consumes(JSON).handler(adminOnly).handler(identity::createAgentToken);
-    router.get("/v1.0/agent-tokens").handler(adminOnly).handler(identity::listAgentTokens);
-    router.delete("/v1.0/agent-tokens/:id").handler(adminOnly).handler(identity::revokeAgentToken);
+    router.post("/v1.0/tenants").consumes(JSON).handler(Callers::adminOnly).handler(identity::createTenant);
+    router.get("/v1.0/tenants").handler(identity::listTenants);
+    router.post("/v1.0/users").consumes(JSON).handler(Callers::adminOnly).handler(identity::createUser);
+    router.get("/v1.0/users").handler(identity::listUsers);
+    router.post("/v1.0/agent-tokens").consumes(JSON).handler(Callers::adminOnly).handler(identity::createAgentToken);
+    router.get("/v1.0/agent-tokens").handler(identity::listAgentTokens);
+    router.delete("/v1.0/agent-tokens/:id").handler(Callers::adminOnly).handler(identity::revokeAgentToken);
   }
 }

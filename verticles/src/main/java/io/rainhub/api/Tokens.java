@@ -17,13 +17,17 @@ final class Tokens {
     this.ttlSeconds = ttlSeconds;
   }
 
-  /** {@code identity} as answered by the identity verticle: userId, username, tenant, roles. */
+  /**
+   * {@code identity} as answered by the identity verticle: userId, username, tenant (its name, for
+   * people), tenantId (what the hub's records are owned by), roles.
+   */
   JsonObject issue(JsonObject identity) {
     Instant expiresAt = Instant.now().plusSeconds(ttlSeconds);
     JsonObject claims = new JsonObject()
         .put("sub", identity.getString("userId"))
         .put("username", identity.getString("username"))
         .put("tenant", identity.getString("tenant"))
+        .put("tenantId", identity.getString("tenantId"))
         .put(Roles.CLAIM, identity.getJsonArray("roles"));
     String token = jwt.generateToken(claims, new JWTOptions()
         .setAlgorithm("HS256")

@@ -29,8 +29,23 @@ final class Change {
     return this;
   }
 
+  /** An event about infrastructure (nodes, wiring, commands): no tenant owns it, admins follow it. */
   Change event(String type, String subject, JsonObject payload) {
-    events.add(new EventLog.Draft(type, subject, null, payload));
+    return event(type, subject, null, payload);
+  }
+
+  /** An event about what {@code tenantId} owns: that tenant's users follow it. */
+  Change event(String type, String subject, String tenantId, JsonObject payload) {
+    events.add(new EventLog.Draft(type, subject, tenantId, payload));
+    return this;
+  }
+
+  /**
+   * Records {@code actor} as the cause of this change's events (those that name none): the shell
+   * knows who asked, the decisions need not.
+   */
+  Change actedBy(String actor) {
+    events.replaceAll(draft -> draft.actedBy(actor));
     return this;
   }
 

@@ -40,7 +40,7 @@ final class CloudLoader {
           }
           for (Row row : all.<RowSet<Row>>resultAt(2)) {
             state.putComponent(WebComponent.fromDescriptor(new JsonObject(row.getString("descriptor")),
-                row.getOffsetDateTime("created_at")));
+                row.getOffsetDateTime("created_at"), row.getString("tenant_id")));
           }
           Map<String, List<Instance.Placement>> placements = new HashMap<>();
           for (Row row : all.<RowSet<Row>>resultAt(4)) {
@@ -55,7 +55,7 @@ final class CloudLoader {
             state.putInstance(new Instance(id, row.getString("component_id"), row.getString("version"),
                 InstanceState.valueOf(row.getString("state")), row.getInteger("generation"),
                 own.stream().sorted((a, b) -> a.role().compareTo(b.role())).toList(),
-                row.getOffsetDateTime("created_at")));
+                row.getOffsetDateTime("created_at"), row.getString("tenant_id")));
           }
           for (Row row : all.<RowSet<Row>>resultAt(5)) {
             state.wire(row.getString("rain_server_id"), row.getString("mothership_id"));

@@ -18,13 +18,14 @@ final class CloudSql {
   static final NamedSql MOTHERSHIP_DRAINING = NamedSql.of("UPDATE motherships SET draining = #{draining} WHERE id = #{id}");
   static final NamedSql ALL_MOTHERSHIPS = NamedSql.of("SELECT * FROM motherships ORDER BY created_at, id");
 
-  static final NamedSql INSERT_COMPONENT = NamedSql.of("INSERT INTO web_components (id, version, descriptor, created_at)"
-      + " VALUES (#{id}, #{version}, #{descriptor}, #{createdAt})");
+  static final NamedSql INSERT_COMPONENT = NamedSql.of("INSERT INTO web_components (id, version, descriptor, created_at,"
+      + " tenant_id) VALUES (#{id}, #{version}, #{descriptor}, #{createdAt}, #{tenantId})");
   static final NamedSql DELETE_COMPONENT = NamedSql.of("DELETE FROM web_components WHERE id = #{id} AND version = #{version}");
   static final NamedSql ALL_COMPONENTS = NamedSql.of("SELECT * FROM web_components");
 
   static final NamedSql INSERT_INSTANCE = NamedSql.of("INSERT INTO instances (id, component_id, version, state, generation,"
-      + " created_at) VALUES (#{id}, #{componentId}, #{version}, #{state}, #{generation}, #{createdAt})");
+      + " created_at, tenant_id) VALUES (#{id}, #{componentId}, #{version}, #{state}, #{generation}, #{createdAt},"
+      + " #{tenantId})");
   static final NamedSql INSTANCE_STATE = NamedSql.of("UPDATE instances SET state = #{state} WHERE id = #{id}");
   static final NamedSql INSTANCE_GENERATION = NamedSql.of("UPDATE instances SET generation = #{generation} WHERE id = #{id}");
   static final NamedSql DELETE_INSTANCE = NamedSql.of("DELETE FROM instances WHERE id = #{id}");

@@ -3,6 +3,7 @@ package io.rainhub.hypervisor;
 import static io.rainhub.bus.Addresses.*;
 
 import io.rainhub.bus.BusFailure;
+import io.rainhub.bus.Caller;
 import io.rainhub.bus.LeaderRequests;
 import io.rainhub.store.DatabaseConfig;
 import io.rainhub.store.Lease;
@@ -118,12 +119,13 @@ public class HypervisorVerticle extends VerticleBase {
     decide(ops, HV_COMPONENT_UNDEPLOY, body -> hypervisor.components.undeploy(body));
     // The hottest read: answered with JSON encoded once per change of the instance.
     ops.put(HV_INSTANCE_GET, (body, requestId) -> Future.succeededFuture(
-        encoded.of(Required.instance(hypervisor.state, body.getString("instanceId")), hypervisor.state)));
+        encoded.of(Required.instance(hypervisor.state, body.getString("instanceId"), Caller.of(body)),
+            hypervisor.state)));
     decide(ops, HV_INSTANCE_CLUSTER, body -> hypervisor.instances.cluster(body));
     decide(ops, HV_INSTANCE_REFRESH, body -> hypervisor.instances.refresh(body));
     decide(ops, HV_INSTANCE_STOP, body -> hypervisor.instances.stop(body));
     decide(ops, HV_ROUTE, body -> hypervisor.wiring.route(body));
-    read(ops, HV_MAP, body -> InfrastructureMap.of(hypervisor.state));
+    read(ops, HV_MAP, body -> InfrastructureMap.of(hypervisor.state, Caller.of(body)));
     decide(ops, HV_AGENT_HELLO, body -> hypervisor.fleet.hello(body));
     decide(ops, HV_AGENT_HEARTBEAT, body -> hypervisor.fleet.heartbeat(body));
     read(ops, HV_AGENT_PENDING, body -> hypervisor.fleet.pending(body));
@@ -140,9 +142,15 @@ public class HypervisorVerticle extends VerticleBase {
     Future<?> apply(JsonObject body, String requestId);
   }
 
+  /** The events of a decision record who asked: the person or agent the body names, else the hub. */
   private void decide(Map<String, Operation> ops, String address, Function<JsonObject, Decision> decision) {
-    ops.put(address, (body, requestId) -> requestId != null ? decideOnce(address, body, requestId, decision)
-        : store(decision.apply(body)));
+    Function<JsonObject, Decision> attributed = body -> {
+      Decision decided = decision.apply(body);
+      decided.change().actedBy(Caller.actorOf(body));
+      return decided;
+    };
+    ops.put(address, (body, requestId) -> requestId != null ? decideOnce(address, body, requestId, attributed)
+        : store(attributed.apply(body)));
   }
 
   /**

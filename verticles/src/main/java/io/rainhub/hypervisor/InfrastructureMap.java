@@ -1,19 +1,21 @@
 package io.rainhub.hypervisor;
 
+import io.rainhub.bus.Caller;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
  * The graph of the cloud the UI draws: rain servers, motherships and instances as nodes; edges for
  * hosting (mothership → instance, primary), replicas (mothership → instance) and wiring
- * (rain server → mothership).
+ * (rain server → mothership). Nodes and wiring are infrastructure, shown to everyone; instances
+ * only to their tenant's users and to admins.
  */
 final class InfrastructureMap {
 
   private InfrastructureMap() {
   }
 
-  static JsonObject of(CloudState state) {
+  static JsonObject of(CloudState state, Caller caller) {
     JsonArray nodes = new JsonArray();
     JsonArray edges = new JsonArray();
     for (RainServer server : state.servers()) {
@@ -27,6 +29,9 @@ final class InfrastructureMap {
           .put("reserved", state.reservedOn(mothership.id()).toJson()));
     }
     for (Instance instance : state.instances()) {
+      if (!caller.mayAct(instance.tenantId())) {
+        continue;
+      }
       nodes.add(new JsonObject().put("id", instance.id()).put("kind", "instance")
           .put("name", instance.componentKey()).put("state", instance.state().name()));
       for (Instance.Placement placement : instance.placements()) {

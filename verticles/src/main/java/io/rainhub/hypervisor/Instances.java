@@ -1,5 +1,6 @@
 package io.rainhub.hypervisor;
 
+import io.rainhub.bus.Caller;
 import io.vertx.core.json.JsonObject;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -40,7 +41,8 @@ final class Instances {
 
   /** A new instance of the component: a primary and its replicas on distinct motherships, or a refusal. */
   Decision instantiate(JsonObject body) {
-    WebComponent component = Required.component(state, body.getString("id"), body.getString("version"));
+    WebComponent component = Required.component(state, body.getString("id"), body.getString("version"),
+        Caller.of(body));
     Placer.Outcome outcome = placer.choose(component, component.replicas(), Set.of());
     if (!outcome.placed()) {
       throw refusal(component, outcome, component.replicas());
@@ -52,12 +54,13 @@ final class Instances {
     }
     OffsetDateTime now = time.now();
     Instance instance = new Instance(UUID.randomUUID().toString(), component.id(), component.version(),
-        InstanceState.PLACED, 0, placements, now);
+        InstanceState.PLACED, 0, placements, now, component.tenantId());
     state.putInstance(instance);
     Change change = new Change().sql(CloudSql.INSERT_INSTANCE, "id", instance.id(), "componentId", component.id(),
-        "version", component.version(), "state", instance.state().name(), "generation", 0, "createdAt", now);
+        "version", component.version(), "state", instance.state().name(), "generation", 0, "createdAt", now,
+        "tenantId", instance.tenantId());
     placements.forEach(p -> insertPlacement(instance, p, change));
-    change.event("instance.placed", "instance/" + instance.id(), instance.toJson());
+    change.event("instance.placed", "instance/" + instance.id(), instance.tenantId(), instance.toJson());
     placements.forEach(p -> startOn(instance, p, change));
     wiring.wireServersFor(component, outcome.chosen(), change);
     return Decision.of(change, () -> instance.toJson().put("mothershipId", placements.get(0).mothershipId()));
@@ -65,7 +68,7 @@ final class Instances {
 
   /** One more replica of a running instance: on the requested mothership, or where placement says. */
   Decision cluster(JsonObject body) {
-    Instance instance = running(Required.instance(state, body.getString("instanceId")));
+    Instance instance = running(Required.instance(state, body.getString("instanceId"), Caller.of(body)));
     WebComponent component = state.component(instance.componentId(), instance.version());
     Set<String> current = new LinkedHashSet<>();
     instance.placements().forEach(p -> current.add(p.mothershipId()));
@@ -97,7 +100,7 @@ final class Instances {
     if (clustered.state() != instance.state()) {
       change.sql(CloudSql.INSTANCE_STATE, "id", clustered.id(), "state", clustered.state().name());
     }
-    change.event("instance.clustered", "instance/" + clustered.id(), clustered.toJson());
+    change.event("instance.clustered", "instance/" + clustered.id(), clustered.tenantId(), clustered.toJson());
     startOn(clustered, replica, change);
     wiring.wireServersFor(component, List.of(replica.mothershipId()), change);
     return Decision.of(change, () -> clustered.toJson().put("mothershipId", replica.mothershipId()));
@@ -105,13 +108,13 @@ final class Instances {
 
   Decision refresh(JsonObject body) {
     Change change = new Change();
-    Instance refreshed = refresh(running(Required.instance(state, body.getString("instanceId"))), change);
+    Instance refreshed = refresh(running(Required.instance(state, body.getString("instanceId"), Caller.of(body))), change);
     return Decision.of(change, refreshed::toJson);
   }
 
   /** Stops the instance; stopping one already STOPPING changes nothing. */
   Decision stop(JsonObject body) {
-    Instance instance = Required.instance(state, body.getString("instanceId"));
+    Instance instance = Required.instance(state, body.getString("instanceId"), Caller.of(body));
     if (instance.state() == InstanceState.STOPPING) {
       return Decision.answer(instance.toJson());
     }
@@ -125,7 +128,7 @@ final class Instances {
     Instance refreshed = instance.refreshed();
     state.putInstance(refreshed);
     change.sql(CloudSql.INSTANCE_GENERATION, "id", refreshed.id(), "generation", refreshed.generation())
-        .event("instance.refreshed", "instance/" + refreshed.id(), refreshed.toJson());
+        .event("instance.refreshed", "instance/" + refreshed.id(), refreshed.tenantId(), refreshed.toJson());
     for (Instance.Placement placement : refreshed.placements()) {
       commands.command(placement.mothershipId(), "refresh",
           instanceArgs(refreshed).put("generation", refreshed.generation()), change);
@@ -153,7 +156,7 @@ final class Instances {
     state.putInstance(stopping);
     stopsInFlight.put(instance.id(), stops);
     change.sql(CloudSql.INSTANCE_STATE, "id", instance.id(), "state", stopping.state().name())
-        .event("instance.stopping", "instance/" + instance.id(), stopping.toJson());
+        .event("instance.stopping", "instance/" + instance.id(), instance.tenantId(), stopping.toJson());
     return stopping;
   }
 
@@ -197,7 +200,7 @@ final class Instances {
       if (updated.state() != instance.state()) {
         change.sql(CloudSql.INSTANCE_STATE, "id", instanceId, "state", updated.state().name());
         if (updated.state() == InstanceState.UNPLACED) {
-          change.event("instance.unplaced", "instance/" + instanceId, updated.toJson());
+          change.event("instance.unplaced", "instance/" + instanceId, updated.tenantId(), updated.toJson());
         }
       }
     }
@@ -233,7 +236,7 @@ final class Instances {
     state.putInstance(adopted);
     insertPlacement(adopted, placement, change);
     change.sql(CloudSql.INSTANCE_STATE, "id", adopted.id(), "state", adopted.state().name())
-        .event("instance.recovered", "instance/" + adopted.id(), adopted.toJson().put("on", mothershipId));
+        .event("instance.recovered", "instance/" + adopted.id(), adopted.tenantId(), adopted.toJson().put("on", mothershipId));
     wiring.wireServersFor(component, List.of(mothershipId), change);
     return true;
   }
@@ -261,7 +264,7 @@ final class Instances {
         Instance updated = instance.withState(reported);
         state.putInstance(updated);
         change.sql(CloudSql.INSTANCE_STATE, "id", instance.id(), "state", reported.name())
-            .event(succeeded ? "instance.running" : "instance.failed", "instance/" + instance.id(), updated.toJson());
+            .event(succeeded ? "instance.running" : "instance.failed", "instance/" + instance.id(), instance.tenantId(), updated.toJson());
       }
     }
   }
@@ -325,7 +328,7 @@ final class Instances {
     Instance moved = instance.withPlacements(placements).withState(primary ? InstanceState.PLACED : instance.state());
     state.putInstance(moved);
     insertPlacement(moved, replacement, change);
-    change.event("instance.rescheduled", "instance/" + moved.id(), moved.toJson().put("from", lostOn)
+    change.event("instance.rescheduled", "instance/" + moved.id(), moved.tenantId(), moved.toJson().put("from", lostOn)
         .put("to", replacement.mothershipId()));
     startOn(moved, replacement, change);
     wiring.wireServersFor(component, List.of(replacement.mothershipId()), change);
@@ -346,7 +349,7 @@ final class Instances {
     state.removeInstance(instance.id());
     change.sql(CloudSql.DELETE_PLACEMENTS_OF_INSTANCE, "instanceId", instance.id())
         .sql(CloudSql.DELETE_INSTANCE, "id", instance.id())
-        .event("instance.stopped", "instance/" + instance.id(), instance.withState(InstanceState.STOPPED).toJson());
+        .event("instance.stopped", "instance/" + instance.id(), instance.tenantId(), instance.withState(InstanceState.STOPPED).toJson());
     instance.placements().forEach(p -> wiring.unwireUnneeded(p.mothershipId(), change));
   }
 

@@ -130,11 +130,16 @@ final class Registry {
   }
 
   /** The instances placed on the mothership, each with the role it has there. */
+  /** The instances on a mothership that the caller may see: the mothership is infrastructure, they are not. */
   JsonObject mothershipInstances(JsonObject body) {
     Mothership mothership = Required.mothership(state, body.getString("id"));
+    io.rainhub.bus.Caller caller = io.rainhub.bus.Caller.of(body);
     List<JsonObject> items = new ArrayList<>();
     for (String instanceId : state.instanceIdsOn(mothership.id())) {
       Instance instance = state.instance(instanceId);
+      if (!caller.mayAct(instance.tenantId())) {
+        continue;
+      }
       JsonObject item = instance.toJson();
       instance.placements().stream().filter(p -> p.mothershipId().equals(mothership.id())).findFirst()
           .ifPresent(p -> item.put("role", p.role().name().toLowerCase()));

@@ -1,5 +1,7 @@
 package io.rainhub.hypervisor;
 
+import io.rainhub.bus.Caller;
+
 /** Finds what a request names, or refuses it with 404: the first step of most decisions. */
 final class Required {
 
@@ -28,6 +30,27 @@ final class Required {
       throw Refusal.of(404, "No web component " + id + " version " + version + " is deployed.", null);
     }
     return component;
+  }
+
+  /**
+   * The component, if {@code caller} may act on it: another tenant's is answered exactly as a
+   * missing one, so a user cannot learn what other tenants run.
+   */
+  static WebComponent component(CloudState state, String id, String version, Caller caller) {
+    WebComponent component = component(state, id, version);
+    if (!caller.mayAct(component.tenantId())) {
+      throw Refusal.of(404, "No web component " + id + " version " + version + " is deployed.", null);
+    }
+    return component;
+  }
+
+  /** The instance, if {@code caller} may act on it; another tenant's is a 404 as a missing one. */
+  static Instance instance(CloudState state, String id, Caller caller) {
+    Instance instance = instance(state, id);
+    if (!caller.mayAct(instance.tenantId())) {
+      throw Refusal.of(404, "No instance " + id + ".", null);
+    }
+    return instance;
   }
 
   static Instance instance(CloudState state, String id) {

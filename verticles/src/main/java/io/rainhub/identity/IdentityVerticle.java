@@ -1,6 +1,7 @@
 package io.rainhub.identity;
 
 import io.rainhub.bus.Addresses;
+import io.rainhub.bus.Caller;
 import io.rainhub.bus.BusFailure;
 import io.rainhub.store.DatabaseConfig;
 import io.rainhub.store.EventLog;
@@ -76,19 +77,22 @@ public class IdentityVerticle extends VerticleBase {
                 ? Future.succeededFuture(user.get())
                 : Future.failedFuture(BusFailure.of(401, "Unknown username or wrong password.", null))))
         .map(user -> new JsonObject().put("userId", user.id()).put("username", user.username())
-            .put("tenant", user.tenantName()).put("roles", user.rolesJson())));
+            .put("tenant", user.tenantName()).put("tenantId", user.tenantId()).put("roles", user.rolesJson())));
   }
 
   private void createTenant(Message<JsonObject> message) {
     Tenant tenant = new Tenant(UUID.randomUUID().toString(), message.body().getString("name"), now());
-    answer(message, insertTenant(tenant)
+    answer(message, insertTenant(tenant, Caller.actorOf(message.body()))
         .recover(duplicate("A tenant named '" + tenant.name() + "' already exists.", "name"))
         .map(done -> tenant.toJson()));
   }
 
+  /** Users read their own tenant only: the names of other tenants are theirs to keep. */
   private void listTenants(Message<JsonObject> message) {
+    Caller caller = Caller.of(message.body());
     answer(message, IdentityRepository.allTenants(store.pool())
-        .map(tenants -> new JsonObject().put("items", new JsonArray(tenants.stream().map(Tenant::toJson).toList()))));
+        .map(tenants -> new JsonObject().put("items", new JsonArray(tenants.stream()
+            .filter(tenant -> caller.mayAct(tenant.id())).map(Tenant::toJson).toList()))));
   }
 
   private void createUser(Message<JsonObject> message) {
@@ -101,14 +105,17 @@ public class IdentityVerticle extends VerticleBase {
             ? hasher.hash(body.getString("password")).map(hash -> new User(UUID.randomUUID().toString(),
                 body.getString("username"), hash, tenant.get().id(), tenant.get().name(), roles, now()))
             : Future.failedFuture(BusFailure.of(400, "No tenant named '" + tenantName + "'.", "tenant")))
-        .compose(user -> insertUser(user)
+        .compose(user -> insertUser(user, Caller.actorOf(body))
             .recover(duplicate("A user named '" + user.username() + "' already exists.", "username"))
             .map(done -> user.toJson())));
   }
 
+  /** Users read the users of their own tenant; admins read all. */
   private void listUsers(Message<JsonObject> message) {
+    Caller caller = Caller.of(message.body());
     answer(message, IdentityRepository.allUsers(store.pool())
-        .map(users -> new JsonObject().put("items", new JsonArray(users.stream().map(User::toJson).toList()))));
+        .map(users -> new JsonObject().put("items", new JsonArray(users.stream()
+            .filter(user -> caller.mayAct(user.tenantId())).map(User::toJson).toList()))));
   }
 
   private void createAgentToken(Message<JsonObject> message) {
@@ -118,7 +125,7 @@ public class IdentityVerticle extends VerticleBase {
         body.getString("createdBy"), now, now.plusDays(body.getInteger("ttlDays")), null);
     answer(message, store.inTransaction(tx -> IdentityRepository.insertAgentToken(tx, token)
             .compose(done -> EventLog.append(tx, "agenttoken.created", "agenttoken/" + token.id(), null,
-                token.toJson())))
+                token.toJson(), Caller.actorOf(body))))
         .map(done -> token.toJson()));
   }
 
@@ -140,7 +147,8 @@ public class IdentityVerticle extends VerticleBase {
       AgentToken revoked = new AgentToken(token.id(), token.name(), token.createdBy(), token.createdAt(),
           token.expiresAt(), now());
       return store.inTransaction(tx -> IdentityRepository.revokeAgentToken(tx, id, revoked.revokedAt())
-              .compose(done -> EventLog.append(tx, "agenttoken.revoked", "agenttoken/" + id, null, revoked.toJson())))
+              .compose(done -> EventLog.append(tx, "agenttoken.revoked", "agenttoken/" + id, null, revoked.toJson(),
+                  Caller.actorOf(message.body()))))
           .map(done -> revoked.toJson())
           // Sessions opened with it close now, not at their next connect.
           .onSuccess(done -> vertx.eventBus().publish(Addresses.AGENT_TOKEN_REVOKED, new JsonObject().put("id", id)));
@@ -152,15 +160,18 @@ public class IdentityVerticle extends VerticleBase {
         .map(found -> new JsonObject().put("valid", found.isPresent() && found.get().revokedAt() == null)));
   }
 
-  private Future<Void> insertTenant(Tenant tenant) {
+  /** A tenant's creation is its own event: its users see it, other tenants' do not. */
+  private Future<Void> insertTenant(Tenant tenant, String actor) {
     return store.inTransaction(tx -> IdentityRepository.insertTenant(tx, tenant)
-        .compose(done -> EventLog.append(tx, "tenant.created", "tenant/" + tenant.id(), tenant.id(), tenant.toJson()))
+        .compose(done -> EventLog.append(tx, "tenant.created", "tenant/" + tenant.id(), tenant.id(), tenant.toJson(),
+            actor))
         .mapEmpty());
   }
 
-  private Future<Void> insertUser(User user) {
+  private Future<Void> insertUser(User user, String actor) {
     return store.inTransaction(tx -> IdentityRepository.insertUser(tx, user)
-        .compose(done -> EventLog.append(tx, "user.created", "user/" + user.id(), user.tenantId(), user.toJson()))
+        .compose(done -> EventLog.append(tx, "user.created", "user/" + user.id(), user.tenantId(), user.toJson(),
+            actor))
         .mapEmpty());
   }
 
@@ -179,11 +190,11 @@ public class IdentityVerticle extends VerticleBase {
       Tenant system = new Tenant(UUID.randomUUID().toString(), SYSTEM_TENANT, now());
       return IdentityRepository.tenantByName(store.pool(), SYSTEM_TENANT)
           .compose(found -> found.isPresent() ? Future.succeededFuture(found.get())
-              : insertTenant(system).recover(ignoreDuplicate()).compose(done ->
+              : insertTenant(system, Caller.HUB_ACTOR).recover(ignoreDuplicate()).compose(done ->
                   IdentityRepository.tenantByName(store.pool(), SYSTEM_TENANT).map(t -> t.orElseThrow())))
           .compose(tenant -> hasher.hash(password).map(hash -> new User(UUID.randomUUID().toString(),
               ADMIN_USERNAME, hash, tenant.id(), tenant.name(), List.of(Role.ADMIN), now())))
-          .compose(admin -> insertUser(admin).map(true).recover(failure ->
+          .compose(admin -> insertUser(admin, Caller.HUB_ACTOR).map(true).recover(failure ->
               store.dialect().isUniqueViolation(failure) ? Future.succeededFuture(false) : Future.failedFuture(failure)))
           .compose(created -> created && !password.equals(configuredPassword)
               ? announceGeneratedPassword(password, dataDir) : Future.succeededFuture());

@@ -21,31 +21,48 @@ import java.util.stream.StreamSupport;
  */
 public final class EventLog {
 
-  /** One stored event. */
-  public record Event(long seq, String type, String subject, String tenantId, JsonObject payload,
+  /**
+   * One stored event. {@code tenantId} is the tenant owning what it is about (null for
+   * infrastructure, which only admins follow); {@code actor} who caused it: {@code user:<name>},
+   * {@code agent:<agent token name>} or {@code hub}.
+   */
+  public record Event(long seq, String type, String subject, String tenantId, String actor, JsonObject payload,
       OffsetDateTime createdAt) {
 
     public JsonObject toJson() {
       return new JsonObject().put("seq", seq).put("type", type).put("subject", subject)
-          .put("tenantId", tenantId).put("payload", payload).put("createdAt", createdAt.toString());
+          .put("tenantId", tenantId).put("actor", actor).put("payload", payload)
+          .put("createdAt", createdAt.toString());
     }
 
     static Event fromRow(Row row) {
       return new Event(row.getLong("seq"), row.getString("type"), row.getString("subject"),
-          row.getString("tenant_id"), new JsonObject(row.getString("payload")),
+          row.getString("tenant_id"), row.getString("actor"), new JsonObject(row.getString("payload")),
           row.getOffsetDateTime("created_at"));
     }
   }
 
+  /** What the log records as the actor of a draft that names none: the hub's own decisions. */
+  public static final String HUB_ACTOR = "hub";
+
   /** An event about to be written: the log assigns its sequence number and time. */
-  public record Draft(String type, String subject, String tenantId, JsonObject payload) {
+  public record Draft(String type, String subject, String tenantId, JsonObject payload, String actor) {
+
+    public Draft(String type, String subject, String tenantId, JsonObject payload) {
+      this(type, subject, tenantId, payload, null);
+    }
+
+    /** This draft, caused by {@code by} unless it already names its actor. */
+    public Draft actedBy(String by) {
+      return actor != null ? this : new Draft(type, subject, tenantId, payload, by);
+    }
   }
 
   private static final String ADVANCE_SEQ = "UPDATE event_sequence SET last_seq = last_seq + #{count} WHERE id = 1";
   private static final String READ_SEQ = "SELECT last_seq FROM event_sequence WHERE id = 1";
-  private static final String INSERT = "INSERT INTO events (seq, type, subject, tenant_id, payload, created_at, epoch)"
-      + " VALUES (#{seq}, #{type}, #{subject}, #{tenantId}, #{payload}, #{createdAt}, #{epoch})";
-  private static final String SINCE = "SELECT seq, type, subject, tenant_id, payload, created_at FROM events"
+  private static final String INSERT = "INSERT INTO events (seq, type, subject, tenant_id, actor, payload, created_at,"
+      + " epoch) VALUES (#{seq}, #{type}, #{subject}, #{tenantId}, #{actor}, #{payload}, #{createdAt}, #{epoch})";
+  private static final String SINCE = "SELECT seq, type, subject, tenant_id, actor, payload, created_at FROM events"
       + " WHERE seq > #{since} ORDER BY seq LIMIT #{limit}";
 
   private EventLog() {
@@ -57,7 +74,13 @@ public final class EventLog {
    */
   public static Future<Event> append(SqlConnection tx, String type, String subject, String tenantId,
       JsonObject payload) {
-    return appendAll(tx, List.of(new Draft(type, subject, tenantId, payload))).map(events -> events.get(0));
+    return append(tx, type, subject, tenantId, payload, null);
+  }
+
+  /** As {@link #append(SqlConnection, String, String, String, JsonObject)}, caused by {@code actor}. */
+  public static Future<Event> append(SqlConnection tx, String type, String subject, String tenantId,
+      JsonObject payload, String actor) {
+    return appendAll(tx, List.of(new Draft(type, subject, tenantId, payload, actor))).map(events -> events.get(0));
   }
 
   /** Appends several events, in order, with one sequence update; same locking rule as {@link #append}. */
@@ -79,13 +102,15 @@ public final class EventLog {
           List<Map<String, Object>> batch = new ArrayList<>(drafts.size());
           for (int i = 0; i < drafts.size(); i++) {
             Draft draft = drafts.get(i);
-            Event event = new Event(first + i, draft.type(), draft.subject(), draft.tenantId(), draft.payload(), now);
+            Event event = new Event(first + i, draft.type(), draft.subject(), draft.tenantId(),
+                draft.actor() == null ? HUB_ACTOR : draft.actor(), draft.payload(), now);
             events.add(event);
             Map<String, Object> params = new HashMap<>();
             params.put("seq", event.seq());
             params.put("type", event.type());
             params.put("subject", event.subject());
             params.put("tenantId", event.tenantId());
+            params.put("actor", event.actor());
             params.put("payload", event.payload().encode());
             params.put("createdAt", now);
             params.put("epoch", epoch);

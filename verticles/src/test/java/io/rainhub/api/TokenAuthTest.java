@@ -195,10 +195,21 @@ class TokenAuthTest {
     String password = "a-long-enough-password-" + suffix;
     createUser(tenant, username, password, "user")
         .compose(created -> hub.login(username, password))
-        .compose(token -> hub.get("/v1.0/users", token).compose(users -> {
-          testContext.verify(() -> assertProblem(users, 403));
-          return hub.get(WHOAMI, token);
-        }))
+        .compose(token -> hub.postJson("/v1.0/users", token, new JsonObject().put("username", "x-" + suffix)
+            .put("password", password).put("tenant", tenant).put("roles", new JsonArray().add("admin")))
+            .compose(refused -> {
+              testContext.verify(() -> assertThat(assertProblem(refused, 403).getString("detail")).contains("admins"));
+              return hub.get("/v1.0/users", token);
+            })
+            .compose(users -> {
+              // Users read the users of their own tenant: here only themselves, not the admin.
+              testContext.verify(() -> {
+                assertThat(users.statusCode()).isEqualTo(200);
+                assertThat(users.bodyAsJsonObject().getJsonArray("items").stream()
+                    .map(u -> ((JsonObject) u).getString("username")).toList()).containsExactly(username);
+              });
+              return hub.get(WHOAMI, token);
+            }))
         .onComplete(testContext.succeeding(whoami -> testContext.verify(() -> {
           assertWhoAmI(whoami, username, tenant, "user");
           testContext.completeNow();

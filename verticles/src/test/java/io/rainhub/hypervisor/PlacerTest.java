@@ -27,7 +27,7 @@ class PlacerTest {
 
   private static void hold(CloudState state, String mothershipId, double cpu) {
     state.putInstance(new Instance("held-" + mothershipId + cpu, "other", "1", InstanceState.PLACED, 0,
-        List.of(new Instance.Placement(mothershipId, Instance.Role.PRIMARY, new Capacity(cpu, 0, 0))), NOW));
+        List.of(new Instance.Placement(mothershipId, Instance.Role.PRIMARY, new Capacity(cpu, 0, 0))), NOW, null));
   }
 
   @Test
@@ -89,7 +89,7 @@ class PlacerTest {
     for (int i = 0; i < 2; i++) {
       String target = placer.choose(c, 1, Set.of()).chosen().get(0);
       state.putInstance(new Instance("i" + i, "c", "1", InstanceState.PLACED, 0,
-          List.of(new Instance.Placement(target, Instance.Role.PRIMARY, c.resources())), NOW));
+          List.of(new Instance.Placement(target, Instance.Role.PRIMARY, c.resources())), NOW, null));
     }
     assertThat(placer.choose(c, 1, Set.of()).placed()).isFalse();
     state.removeInstance("i0");
