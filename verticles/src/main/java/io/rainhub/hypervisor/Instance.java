@@ -7,10 +7,20 @@ import java.util.List;
 
 /**
  * One running copy of a web component, placed on one or more motherships (a primary and its
- * replicas). {@code generation} counts refreshes.
+ * replicas). {@code generation} counts refreshes. {@code failure}: why a FAILED instance failed
+ * (action, step, script, exitCode, lastLines), else null. {@code progress}: the step its primary's
+ * agent last reported starting (installing, configuring, starting…), null when none runs.
+ * {@code targetVersion}: the version an update was sent for, until the agent confirms it; {@code
+ * version} stays what the node is known to run.
  */
 public record Instance(String id, String componentId, String version, InstanceState state, int generation,
-    List<Placement> placements, OffsetDateTime createdAt) {
+    List<Placement> placements, OffsetDateTime createdAt, JsonObject failure, String progress,
+    String targetVersion) {
+
+  public Instance(String id, String componentId, String version, InstanceState state, int generation,
+      List<Placement> placements, OffsetDateTime createdAt) {
+    this(id, componentId, version, state, generation, placements, createdAt, null, null, null);
+  }
 
   /** Where an instance runs and what it reserved there. */
   public record Placement(String mothershipId, Role role, Capacity reserved) {
@@ -27,21 +37,51 @@ public record Instance(String id, String componentId, String version, InstanceSt
   }
 
   public Instance withPlacements(List<Placement> newPlacements) {
-    return new Instance(id, componentId, version, state, generation, newPlacements, createdAt);
+    return new Instance(id, componentId, version, state, generation, newPlacements, createdAt, failure, progress,
+        targetVersion);
   }
 
+  /** A new state ends the step in progress; leaving FAILED forgets the failure. The same state changes nothing. */
   public Instance withState(InstanceState newState) {
-    return new Instance(id, componentId, version, newState, generation, placements, createdAt);
+    if (newState == state) {
+      return this;
+    }
+    return new Instance(id, componentId, version, newState, generation, placements, createdAt,
+        newState == InstanceState.FAILED ? failure : null, null, targetVersion);
+  }
+
+  public Instance failed(JsonObject reason) {
+    return new Instance(id, componentId, version, InstanceState.FAILED, generation, placements, createdAt, reason,
+        null, targetVersion);
+  }
+
+  public Instance withProgress(String newProgress) {
+    return new Instance(id, componentId, version, state, generation, placements, createdAt, failure, newProgress,
+        targetVersion);
+  }
+
+  /** An update was sent: {@code version} stays until the agent confirms. */
+  public Instance withTargetVersion(String newTarget) {
+    return new Instance(id, componentId, version, state, generation, placements, createdAt, failure, progress,
+        newTarget);
+  }
+
+  /** The agent confirmed the update to the target version. */
+  public Instance updated() {
+    return new Instance(id, componentId, targetVersion, state, generation, placements, createdAt, failure, null,
+        null);
   }
 
   public Instance refreshed() {
-    return new Instance(id, componentId, version, state, generation + 1, placements, createdAt);
+    return new Instance(id, componentId, version, state, generation + 1, placements, createdAt, failure, progress,
+        targetVersion);
   }
 
   public JsonObject toJson() {
     return new JsonObject().put("instanceId", id).put("componentId", componentId).put("version", version)
         .put("state", state.name()).put("generation", generation)
         .put("placements", new JsonArray(placements.stream().map(Placement::toJson).toList()))
-        .put("createdAt", createdAt.toString());
+        .put("createdAt", createdAt.toString())
+        .put("failure", failure).put("progress", progress).put("targetVersion", targetVersion);
   }
 }

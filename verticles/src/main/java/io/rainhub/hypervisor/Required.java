@@ -30,6 +30,15 @@ final class Required {
     return component;
   }
 
+  /** A version to move an instance to: 404 naming the field {@code version} if it is not deployed. */
+  static WebComponent componentVersion(CloudState state, String id, String version) {
+    WebComponent component = state.component(id, version);
+    if (component == null) {
+      throw Refusal.of(404, "No web component " + id + " version " + version + " is deployed.", "version");
+    }
+    return component;
+  }
+
   static Instance instance(CloudState state, String id) {
     Instance instance = state.instance(id);
     if (instance == null) {
