@@ -16,9 +16,9 @@ class SchemaMigrationTest {
     TestDatabase database = TestDatabase.createEmpty(dialect);
     DatabaseConfig config = database.config();
     assertThat(SchemaMigrator.migrate(config.jdbcUrl(), config.user(), config.password(), dialect.migrationFolder()))
-        .isEqualTo("4");
+        .isEqualTo("6");
     assertThat(SchemaMigrator.migrate(config.jdbcUrl(), config.user(), config.password(), dialect.migrationFolder()))
-        .isEqualTo("4");
+        .isEqualTo("6");
   }
 
   @ParameterizedTest
