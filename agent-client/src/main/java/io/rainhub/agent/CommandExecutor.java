@@ -88,11 +88,21 @@ public final class CommandExecutor {
       }
       replies.send(Frames.ACK, new JsonObject().put("commandId", command.commandId()).put("seq", command.seq()));
       log.info("Command {} (#{}) {}: running", command.commandId(), command.seq(), command.action());
-      return actions.execute(command).compose(outcome -> {
+      return actions.execute(command, this::stepStarted).compose(outcome -> {
         counters.commandExecuted();
         return finish(command, outcome);
       });
     });
+  }
+
+  /** An {@code event} of type {@code step}: the hub shows it as the instance's progress (installing, …). */
+  private void stepStarted(Command command, LifecycleStep step) {
+    String instanceId = command.args().getString("instanceId");
+    if (instanceId != null) {
+      replies.send(Frames.EVENT, new JsonObject().put("type", "step").put("commandId", command.commandId())
+          .put("instanceId", instanceId).put("action", command.action())
+          .put("step", step.name().toLowerCase(java.util.Locale.ROOT)));
+    }
   }
 
   private Future<Void> finish(Command command, CommandOutcome outcome) {

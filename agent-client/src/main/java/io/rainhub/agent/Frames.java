@@ -14,6 +14,7 @@ public final class Frames {
   public static final String GOODBYE = "goodbye";
   public static final String ACK = "ack";
   public static final String RESULT = "result";
+  public static final String EVENT = "event";
   public static final String ERROR = "error";
   public static final String WELCOME = "welcome";
   public static final String COMMAND = "command";

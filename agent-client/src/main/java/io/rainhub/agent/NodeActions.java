@@ -26,6 +26,9 @@ public final class NodeActions {
   private final Steps steps;
   private final boolean allowGuest;
   private final Duration guestTimeout;
+  /** The command running now and who hears of its steps: commands run one at a time. */
+  private Command current;
+  private StepListener listener = StepListener.NONE;
 
   /** @param guestTimeout for guest commands that give no {@code timeoutMs} */
   public NodeActions(AgentState state, Steps steps, boolean allowGuest, Duration guestTimeout) {
@@ -35,8 +38,23 @@ public final class NodeActions {
     this.guestTimeout = guestTimeout;
   }
 
+  /** Told as each lifecycle step of a command starts, so the hub can show the instance's progress. */
+  @FunctionalInterface
+  public interface StepListener {
+    StepListener NONE = (command, step) -> { };
+
+    void started(Command command, LifecycleStep step);
+  }
+
   /** Never fails: whatever goes wrong, including bad args, is a failed outcome the hub can read. */
   public Future<CommandOutcome> execute(Command command) {
+    return execute(command, StepListener.NONE);
+  }
+
+  /** As {@link #execute(Command)}, telling {@code listener} as each lifecycle step starts. */
+  public Future<CommandOutcome> execute(Command command, StepListener listener) {
+    current = command;
+    this.listener = listener;
     Future<CommandOutcome> outcome;
     try {
       JsonObject args = command.args();
@@ -70,7 +88,7 @@ public final class NodeActions {
           .put("role", args.getValue("role"))
           .put("generation", args.getValue("generation"))
           .put("state", instanceState));
-      return CommandOutcome.of(run, instanceData(instanceId, instanceState));
+      return CommandOutcome.of(run, failedStep(instanceData(instanceId, instanceState), run));
     });
   }
 
@@ -89,7 +107,7 @@ public final class NodeActions {
       }
       // Half stopped is not running: the hub sees it FAILED and may send stop again.
       state.putInstance(instanceId, instance.copy().put("state", FAILED));
-      return CommandOutcome.of(run, instanceData(instanceId, FAILED));
+      return CommandOutcome.of(run, failedStep(instanceData(instanceId, FAILED), run));
     });
   }
 
@@ -113,7 +131,7 @@ public final class NodeActions {
       if (run.succeeded() && instance != null) {
         state.putInstance(instanceId, instance.copy().put("version", version));
       }
-      return CommandOutcome.of(run, null);
+      return CommandOutcome.of(run, run.succeeded() ? null : failedStep(new JsonObject(), run));
     });
   }
 
@@ -158,10 +176,24 @@ public final class NodeActions {
   private Future<StepResult> lifecycle(String componentId, String version, List<LifecycleStep> todo,
       JsonObject args) {
     Future<StepResult> run = Future.succeededFuture(StepResult.nothingToDo());
+    Command command = current;
+    StepListener told = listener;
+    failedStep = null;
     for (LifecycleStep step : todo) {
-      run = run.compose(soFar -> soFar.succeeded()
-          ? steps.lifecycle(componentId, version, step, args).map(next -> append(soFar, explained(next, step.scriptName())))
-          : Future.succeededFuture(soFar));
+      run = run.compose(soFar -> {
+        if (!soFar.succeeded()) {
+          return Future.succeededFuture(soFar);
+        }
+        if (command != null) {
+          told.started(command, step);
+        }
+        return steps.lifecycle(componentId, version, step, args).map(next -> {
+          if (!next.succeeded()) {
+            failedStep = step;
+          }
+          return append(soFar, explained(next, step.scriptName()));
+        });
+      });
     }
     return run;
   }
@@ -185,6 +217,16 @@ public final class NodeActions {
 
   private static List<String> lastLines(List<String> lines) {
     return List.copyOf(lines.subList(Math.max(0, lines.size() - KEPT_LINES), lines.size()));
+  }
+
+  /** The step that failed, so the hub can say which script it was. */
+  private LifecycleStep failedStep;
+
+  private JsonObject failedStep(JsonObject data, StepResult run) {
+    if (!run.succeeded() && failedStep != null) {
+      data.put("failedStep", failedStep.name().toLowerCase(java.util.Locale.ROOT));
+    }
+    return data;
   }
 
   private static JsonObject instanceData(String instanceId, String instanceState) {

@@ -243,7 +243,7 @@ class RainAgentTest {
     assertThat(failed.getInteger("exitCode")).isEqualTo(3);
     assertThat(failed.getJsonArray("output")).containsExactly("no port", "configure.sh failed with exit code 3");
     assertThat(failed.getJsonObject("data")).isEqualTo(new JsonObject().put("instanceId", "i-bad")
-        .put("state", "FAILED"));
+        .put("state", "FAILED").put("failedStep", "configure"));
     assertThat(Files.readAllLines(marker()))
         .containsExactly("good-install", "good-configure", "good-start", "bad-install", "bad-configure");
     awaitThat(() -> lastHeartbeatInstances().size() == 2, Duration.ofSeconds(5), "a heartbeat with both instances");

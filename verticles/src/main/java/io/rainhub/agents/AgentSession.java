@@ -266,9 +266,13 @@ final class AgentSession {
     }
   }
 
-  /** The hub could not use the frame: an error frame naming why (the agent resends later). */
+  /**
+   * The hub could not use the frame: an error frame naming why (the agent resends later). A refusal
+   * (409, e.g. a hello giving another node's name) is {@code conflict}: resending will not help.
+   */
   private static JsonObject hubError(Throwable failure, String inReplyTo) {
-    String code = failure instanceof ReplyException reply && reply.failureCode() == 404 ? "unknown-node" : "hub-unavailable";
+    int status = failure instanceof ReplyException reply ? reply.failureCode() : 503;
+    String code = status == 404 ? "unknown-node" : status == 409 ? "conflict" : "hub-unavailable";
     return new FrameException(code, failure.getMessage(), inReplyTo).toFrame();
   }
 }

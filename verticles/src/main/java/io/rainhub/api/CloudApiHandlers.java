@@ -91,6 +91,10 @@ public final class CloudApiHandlers {
     forward(ctx, HV_MOTHERSHIP_INSTANCES, id(ctx), 200);
   }
 
+  void deleteMothership(RoutingContext ctx) {
+    forward(ctx, HV_MOTHERSHIP_DELETE, id(ctx), 200);
+  }
+
   void mothershipHeartbeat(RoutingContext ctx) {
     forward(ctx, HV_MOTHERSHIP_HEARTBEAT, id(ctx), 200);
   }
@@ -163,8 +167,23 @@ public final class CloudApiHandlers {
     forward(ctx, HV_INSTANCE_CLUSTER, instanceKey(ctx).put("mothershipId", body.getString("mothershipId")), 201);
   }
 
+  /** Without a body (or without {@code version}), a refresh; with {@code {"version"}}, an update to that version. */
   void refreshInstance(RoutingContext ctx) {
-    forward(ctx, HV_INSTANCE_REFRESH, instanceKey(ctx), 200);
+    JsonObject body = JsonInput.of(ctx, true)
+        .optionalString("version", VERSION, "must be 1-32 letters, digits, '.', '+', '_' or '-'")
+        .allowOnly("version")
+        .valid();
+    String version = body.getString("version");
+    if (version == null) {
+      forward(ctx, HV_INSTANCE_REFRESH, instanceKey(ctx), 200);
+    } else {
+      forward(ctx, HV_INSTANCE_UPDATE, instanceKey(ctx).put("version", version), 200);
+    }
+  }
+
+  void restartInstance(RoutingContext ctx) {
+    JsonInput.of(ctx, true).allowOnly().valid();
+    forward(ctx, HV_INSTANCE_RESTART, instanceKey(ctx), 200);
   }
 
   void stopInstance(RoutingContext ctx) {

@@ -39,9 +39,11 @@ final class CloudRoutes implements ApiArea {
     router.get("/mothership/:id").handler(cloud::mothership);
     router.get("/mothership/:id/webcomponents").handler(cloud::mothershipComponents);
     router.post("/mothership/").consumes(JSON).handler(Callers::adminOnly).handler(cloud::registerMothership);
+    router.delete("/mothership/:id").handler(Callers::adminOnly).handler(cloud::deleteMothership);
     router.put("/v1.0/rainservers/:id/heartbeat").handler(Callers::adminOnly).handler(cloud::serverHeartbeat);
     router.put("/v1.0/motherships/:id/heartbeat").handler(Callers::adminOnly).handler(cloud::mothershipHeartbeat);
     router.put("/v1.0/motherships/:id/drain").consumes(JSON).handler(Callers::adminOnly).handler(cloud::drainMothership);
+    router.post("/v1.0/instances/:instanceId/restart").handler(cloud::restartInstance);
     router.get("/v1.0/route").handler(cloud::route);
     router.get("/v1.0/map").handler(cloud::map);
   }

@@ -42,7 +42,10 @@ public final class Addresses {
   public static final String HV_MOTHERSHIP_GET = "hypervisor.mothership.get";
   public static final String HV_MOTHERSHIP_INSTANCES = "hypervisor.mothership.instances";
   public static final String HV_MOTHERSHIP_HEARTBEAT = "hypervisor.mothership.heartbeat";
+  /** {id, draining} → the mothership summary; draining, also {moved, stayed}: its instances moved elsewhere. */
   public static final String HV_MOTHERSHIP_DRAIN = "hypervisor.mothership.drain";
+  /** {id} → {id, state: REMOVED, releasedInstances}; 409 for an agent's node still online and not draining. */
+  public static final String HV_MOTHERSHIP_DELETE = "hypervisor.mothership.delete";
   public static final String HV_COMPONENT_DEPLOY = "hypervisor.component.deploy";
   public static final String HV_COMPONENT_LIST = "hypervisor.component.list";
   public static final String HV_COMPONENT_GET = "hypervisor.component.get";
@@ -55,6 +58,10 @@ public final class Addresses {
   public static final String HV_INSTANCE_CLUSTER = "hypervisor.instance.cluster";
   public static final String HV_INSTANCE_REFRESH = "hypervisor.instance.refresh";
   public static final String HV_INSTANCE_STOP = "hypervisor.instance.stop";
+  /** {instanceId, version} → the instance, showing targetVersion until its agent confirms the update. */
+  public static final String HV_INSTANCE_UPDATE = "hypervisor.instance.update";
+  /** {instanceId} → the instance, PLACED again; 409 unless it was FAILED. */
+  public static final String HV_INSTANCE_RESTART = "hypervisor.instance.restart";
   public static final String HV_ROUTE = "hypervisor.route";
   public static final String HV_MAP = "hypervisor.map";
 

@@ -55,7 +55,9 @@ final class CloudLoader {
             state.putInstance(new Instance(id, row.getString("component_id"), row.getString("version"),
                 InstanceState.valueOf(row.getString("state")), row.getInteger("generation"),
                 own.stream().sorted((a, b) -> a.role().compareTo(b.role())).toList(),
-                row.getOffsetDateTime("created_at"), row.getString("tenant_id")));
+                row.getOffsetDateTime("created_at"), row.getString("tenant_id"),
+                row.getString("failure") == null ? null : new JsonObject(row.getString("failure")),
+                row.getString("progress"), row.getString("target_version")));
           }
           for (Row row : all.<RowSet<Row>>resultAt(5)) {
             state.wire(row.getString("rain_server_id"), row.getString("mothership_id"));

@@ -16,6 +16,7 @@ final class CloudSql {
       + " #{bandwidthMbps}, #{labels}, #{ttlSeconds}, #{state}, #{draining}, #{createdAt})");
   static final NamedSql MOTHERSHIP_STATE = NamedSql.of("UPDATE motherships SET state = #{state} WHERE id = #{id}");
   static final NamedSql MOTHERSHIP_DRAINING = NamedSql.of("UPDATE motherships SET draining = #{draining} WHERE id = #{id}");
+  static final NamedSql DELETE_MOTHERSHIP = NamedSql.of("DELETE FROM motherships WHERE id = #{id}");
   static final NamedSql ALL_MOTHERSHIPS = NamedSql.of("SELECT * FROM motherships ORDER BY created_at, id");
 
   static final NamedSql INSERT_COMPONENT = NamedSql.of("INSERT INTO web_components (id, version, descriptor, created_at,"
@@ -26,8 +27,17 @@ final class CloudSql {
   static final NamedSql INSERT_INSTANCE = NamedSql.of("INSERT INTO instances (id, component_id, version, state, generation,"
       + " created_at, tenant_id) VALUES (#{id}, #{componentId}, #{version}, #{state}, #{generation}, #{createdAt},"
       + " #{tenantId})");
-  static final NamedSql INSTANCE_STATE = NamedSql.of("UPDATE instances SET state = #{state} WHERE id = #{id}");
+  /** A state change also ends a failure and a step in progress: only FAILED keeps a failure (INSTANCE_FAILURE). */
+  static final NamedSql INSTANCE_STATE = NamedSql.of("UPDATE instances SET state = #{state}, failure = NULL,"
+      + " progress = NULL WHERE id = #{id}");
   static final NamedSql INSTANCE_GENERATION = NamedSql.of("UPDATE instances SET generation = #{generation} WHERE id = #{id}");
+  static final NamedSql INSTANCE_FAILURE = NamedSql.of("UPDATE instances SET state = #{state}, failure = #{failure},"
+      + " progress = NULL WHERE id = #{id}");
+  static final NamedSql INSTANCE_PROGRESS = NamedSql.of("UPDATE instances SET progress = #{progress} WHERE id = #{id}");
+  static final NamedSql INSTANCE_TARGET_VERSION = NamedSql.of("UPDATE instances SET target_version = #{targetVersion}"
+      + " WHERE id = #{id}");
+  static final NamedSql INSTANCE_VERSION = NamedSql.of("UPDATE instances SET version = #{version},"
+      + " target_version = NULL, progress = NULL WHERE id = #{id}");
   static final NamedSql DELETE_INSTANCE = NamedSql.of("DELETE FROM instances WHERE id = #{id}");
   static final NamedSql ALL_INSTANCES = NamedSql.of("SELECT * FROM instances ORDER BY created_at, id");
 

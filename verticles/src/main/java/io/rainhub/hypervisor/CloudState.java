@@ -133,6 +133,24 @@ public final class CloudState {
     named(AgentNode.NodeKind.MOTHERSHIP, mothership.name()).add(mothership.id());
   }
 
+  /** Forgets a mothership that holds nothing any more (its instances were released first). */
+  public void removeMothership(String id) {
+    Mothership removed = motherships.remove(id);
+    if (removed != null) {
+      named(AgentNode.NodeKind.MOTHERSHIP, removed.name()).remove(id);
+    }
+    for (String serverId : serversWiredTo(id)) {
+      unwire(serverId, id);
+    }
+    reserved.remove(id);
+    instancesByMothership.remove(id);
+  }
+
+  /** Removes a generic agent node's name; its agent record goes with {@link #removeAgentNode}. */
+  public void forgetGenericName(AgentNode node) {
+    named(AgentNode.NodeKind.GENERIC, node.name()).remove(node.nodeId());
+  }
+
   public Capacity reservedOn(String mothershipId) {
     return reserved.getOrDefault(mothershipId, Capacity.ZERO);
   }
@@ -188,6 +206,13 @@ public final class CloudState {
     Instance previous = instances.put(instance.id(), instance);
     if (previous != null) {
       release(previous);
+      if (!previous.componentKey().equals(instance.componentKey())) {
+        // An update confirmed: the instance now belongs to the new version.
+        Set<String> siblings = instancesByComponent.get(previous.componentKey());
+        if (siblings != null) {
+          siblings.remove(instance.id());
+        }
+      }
     }
     for (Instance.Placement placement : instance.placements()) {
       reserved.merge(placement.mothershipId(), placement.reserved(), Capacity::plus);

@@ -169,7 +169,7 @@ final class Fleet {
     result.remove("commandId");
     Change change = new Change();
     outbox.finish(pending.id(), succeeded ? AgentCommand.SUCCEEDED : AgentCommand.FAILED, result, time.now(), change);
-    instances.commandFinished(pending, succeeded, change);
+    instances.commandFinished(pending, succeeded, result, change);
     return Decision.of(change, JsonObject::new);
   }
 
@@ -180,7 +180,7 @@ final class Fleet {
     for (AgentCommand command : outbox.overdue(now)) {
       outbox.finish(command.id(), AgentCommand.EXPIRED, null, now, change);
       if (command.action().equals("stop")) {
-        instances.commandFinished(command, false, change);
+        instances.commandFinished(command, false, null, change);
       }
     }
     return change;
@@ -202,19 +202,36 @@ final class Fleet {
     return Decision.of(change, () -> new JsonObject().put("nodeId", node.nodeId()).put("state", NodeState.LEFT.name()));
   }
 
-  /** An event an agent reports is logged as {@code agent.<type>}. */
+  /**
+   * An event an agent reports is logged as {@code agent.<type>}; a {@code step} about an instance
+   * it hosts as primary becomes that instance's progress ({@code instance.progress}).
+   */
   Decision agentEvent(JsonObject body) {
     AgentNode node = Required.agentNode(state, body.getString("nodeId"));
     JsonObject event = body.getJsonObject("event");
-    Change change = new Change().event("agent." + event.getString("type"), "node/" + node.nodeId(),
+    Change change = new Change();
+    if ("step".equals(event.getString("type")) && instances.stepStarted(node.nodeId(), event, change)) {
+      return Decision.of(change, JsonObject::new);
+    }
+    change.event("agent." + event.getString("type"), "node/" + node.nodeId(),
         event.copy().put("nodeId", node.nodeId()));
     return Decision.of(change, JsonObject::new);
   }
 
   // --- inside
 
+  /**
+   * The node a hello is from. Names are unique per kind: a hello from a known node (its id) giving
+   * the name of another node is refused (409, field name); without a known id, the name finds it.
+   */
   private String findNode(AgentNode.NodeKind kind, String nodeId, String name) {
     if (nodeId != null && state.kindOf(nodeId) == kind) {
+      for (String holder : state.nodeIdsNamed(kind, name)) {
+        if (!holder.equals(nodeId)) {
+          throw Refusal.of(409, "Another " + kind.wireName() + " (" + holder + ") is named " + name
+              + "; names are unique: give this node another name.", "name");
+        }
+      }
       return nodeId;
     }
     List<String> named = List.copyOf(state.nodeIdsNamed(kind, name));

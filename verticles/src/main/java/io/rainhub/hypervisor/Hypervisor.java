@@ -28,7 +28,7 @@ final class Hypervisor {
     instances = new Instances(state, outbox, new Placer(state, settings.strategy()), commands, wiring, time,
         settings.rescheduleLost());
     components = new Components(state, instances, time);
-    registry = new Registry(state, liveness, wiring, instances, commands, time);
+    registry = new Registry(state, liveness, wiring, instances, commands, outbox, time);
     fleet = new Fleet(state, liveness, outbox, commands, registry, instances, wiring, time,
         settings.rescheduleLost(), settings.epoch());
     this.liveness = liveness;

@@ -109,6 +109,7 @@ public class HypervisorVerticle extends VerticleBase {
     read(ops, HV_MOTHERSHIP_INSTANCES, body -> hypervisor.registry.mothershipInstances(body));
     read(ops, HV_MOTHERSHIP_HEARTBEAT, body -> hypervisor.registry.mothershipHeartbeat(body));
     decide(ops, HV_MOTHERSHIP_DRAIN, body -> hypervisor.registry.drainMothership(body));
+    decide(ops, HV_MOTHERSHIP_DELETE, body -> hypervisor.registry.deleteMothership(body));
     decide(ops, HV_COMPONENT_DEPLOY, body -> hypervisor.components.deploy(body));
     read(ops, HV_COMPONENT_LIST, body -> hypervisor.components.list(body));
     read(ops, HV_COMPONENT_GET, body -> hypervisor.components.details(body));
@@ -124,6 +125,8 @@ public class HypervisorVerticle extends VerticleBase {
     decide(ops, HV_INSTANCE_CLUSTER, body -> hypervisor.instances.cluster(body));
     decide(ops, HV_INSTANCE_REFRESH, body -> hypervisor.instances.refresh(body));
     decide(ops, HV_INSTANCE_STOP, body -> hypervisor.instances.stop(body));
+    decide(ops, HV_INSTANCE_UPDATE, body -> hypervisor.instances.update(body));
+    decide(ops, HV_INSTANCE_RESTART, body -> hypervisor.instances.restart(body));
     decide(ops, HV_ROUTE, body -> hypervisor.wiring.route(body));
     read(ops, HV_MAP, body -> InfrastructureMap.of(hypervisor.state, Caller.of(body)));
     decide(ops, HV_AGENT_HELLO, body -> hypervisor.fleet.hello(body));

@@ -27,6 +27,17 @@ final class Instances {
   private final boolean rescheduleLost;
   /** Pending stop commands of each STOPPING instance: it is removed when the last one finishes. */
   private final Map<String, Set<String>> stopsInFlight = new HashMap<>();
+  /** Of a STOPPING instance, the nodes whose stop failed and why: it ends FAILED there, not stopped. */
+  private final Map<String, Map<String, JsonObject>> failedStops = new HashMap<>();
+
+  /** What draining a mothership did: instances moved elsewhere, and those that fit nowhere else and stay. */
+  record Drained(int moved, int stayed) {
+  }
+
+  /** The names instances show for the step their agent is running. */
+  private static final Map<String, String> PROGRESS = Map.of("install", "installing", "configure", "configuring",
+      "start", "starting", "stop", "stopping", "undeploy", "undeploying", "refresh", "refreshing",
+      "update", "updating", "validate", "validating");
 
   Instances(CloudState state, Outbox outbox, Placer placer, NodeCommands commands, Wiring wiring, TimeSource time,
       boolean rescheduleLost) {
@@ -108,8 +119,95 @@ final class Instances {
 
   Decision refresh(JsonObject body) {
     Change change = new Change();
-    Instance refreshed = refresh(running(Required.instance(state, body.getString("instanceId"), Caller.of(body))), change);
+    Instance refreshed = refresh(running(Required.instance(state, body.getString("instanceId"), Caller.of(body))),
+        change);
     return Decision.of(change, refreshed::toJson);
+  }
+
+  /**
+   * Moves the instance to another deployed version. Placements whose agents can hear it are told to
+   * {@code update}; the instance keeps its {@code version} (showing {@code targetVersion}) until
+   * its primary's agent confirms, then {@code instance.updated}. Without any agent to ask, the
+   * version changes at once.
+   */
+  Decision update(JsonObject body) {
+    Instance instance = running(Required.instance(state, body.getString("instanceId"), Caller.of(body)));
+    String version = body.getString("version");
+    if (version.equals(instance.version())) {
+      return refresh(body);
+    }
+    Required.componentVersion(state, instance.componentId(), version);
+    if (instance.targetVersion() != null) {
+      throw Refusal.of(409, "Instance " + instance.id() + " is already being updated to version "
+          + instance.targetVersion() + "; wait for its agent to confirm.", "version");
+    }
+    if (instance.state() == InstanceState.UNPLACED) {
+      throw Refusal.of(409, "Instance " + instance.id() + " is UNPLACED: no node runs it to update.", null);
+    }
+    Change change = new Change();
+    Instance target = instance.withTargetVersion(version);
+    boolean asked = false;
+    for (Instance.Placement placement : instance.placements()) {
+      asked |= commands.command(placement.mothershipId(), "update", instanceArgs(instance).put("version", version)
+          .put("fromVersion", instance.version()), change) != null;
+    }
+    if (!asked) {
+      // REST motherships have no agent to confirm: the record is all there is.
+      Instance updated = target.updated();
+      state.putInstance(updated);
+      change.sql(CloudSql.INSTANCE_VERSION, "id", updated.id(), "version", version)
+          .event("instance.updated", "instance/" + updated.id(), updated.tenantId(),
+              updated.toJson().put("fromVersion", instance.version()));
+      return Decision.of(change, updated::toJson);
+    }
+    state.putInstance(target);
+    change.sql(CloudSql.INSTANCE_TARGET_VERSION, "id", target.id(), "targetVersion", version)
+        .event("instance.updating", "instance/" + target.id(), target.tenantId(), target.toJson());
+    return Decision.of(change, target::toJson);
+  }
+
+  /**
+   * A FAILED instance starts again: PLACED where it is, each placement's agent told to instantiate
+   * it anew (a new command, so the agent runs it again). Only FAILED instances restart.
+   */
+  Decision restart(JsonObject body) {
+    Instance instance = Required.instance(state, body.getString("instanceId"), Caller.of(body));
+    if (instance.state() != InstanceState.FAILED) {
+      throw Refusal.of(409, "Instance " + instance.id() + " is " + instance.state() + ", not FAILED: only a failed"
+          + " instance restarts.", null);
+    }
+    Change change = new Change();
+    JsonObject failure = instance.failure();
+    Instance restarted = instance.withState(InstanceState.PLACED);
+    state.putInstance(restarted);
+    change.sql(CloudSql.INSTANCE_STATE, "id", restarted.id(), "state", restarted.state().name())
+        .event("instance.restarted", "instance/" + restarted.id(), restarted.tenantId(),
+            restarted.toJson().put("previousFailure", failure));
+    restarted.placements().forEach(p -> startOn(restarted, p, change));
+    return Decision.of(change, restarted::toJson);
+  }
+
+  /**
+   * What an agent reports as a step of a command starts: the instance shows it as {@code progress}
+   * when the step is its primary's. False when the report is about no instance placed there.
+   */
+  boolean stepStarted(String nodeId, JsonObject report, Change change) {
+    Instance instance = state.instance(report.getString("instanceId", ""));
+    String step = report.getString("step");
+    if (instance == null || step == null || instance.state() == InstanceState.STOPPING
+        || instance.placements().stream().noneMatch(p -> p.role() == Instance.Role.PRIMARY
+            && p.mothershipId().equals(nodeId))) {
+      return false;
+    }
+    String progress = PROGRESS.getOrDefault(step, step.length() > 32 ? step.substring(0, 32) : step);
+    Instance updated = instance.withProgress(progress);
+    state.putInstance(updated);
+    change.sql(CloudSql.INSTANCE_PROGRESS, "id", updated.id(), "progress", progress)
+        .event("instance.progress", "instance/" + updated.id(), updated.tenantId(),
+            new JsonObject().put("instanceId", updated.id())
+            .put("nodeId", nodeId).put("action", report.getString("action")).put("step", step)
+            .put("progress", progress));
+    return true;
   }
 
   /** Stops the instance; stopping one already STOPPING changes nothing. */
@@ -155,6 +253,7 @@ final class Instances {
     Instance stopping = instance.withState(InstanceState.STOPPING);
     state.putInstance(stopping);
     stopsInFlight.put(instance.id(), stops);
+    failedStops.remove(instance.id());
     change.sql(CloudSql.INSTANCE_STATE, "id", instance.id(), "state", stopping.state().name())
         .event("instance.stopping", "instance/" + instance.id(), instance.tenantId(), stopping.toJson());
     return stopping;
@@ -236,37 +335,180 @@ final class Instances {
     state.putInstance(adopted);
     insertPlacement(adopted, placement, change);
     change.sql(CloudSql.INSTANCE_STATE, "id", adopted.id(), "state", adopted.state().name())
-        .event("instance.recovered", "instance/" + adopted.id(), adopted.tenantId(), adopted.toJson().put("on", mothershipId));
+        .event("instance.recovered", "instance/" + adopted.id(), adopted.tenantId(),
+            adopted.toJson().put("on", mothershipId));
     wiring.wireServersFor(component, List.of(mothershipId), change);
     return true;
   }
 
   /**
-   * What a finished (or expired) command means for the instance it was about: the last stop confirmed
-   * removes a STOPPING instance; the primary's instantiate makes it RUNNING or FAILED.
+   * What a finished (or expired) command means for the instance it was about. The last stop
+   * finished removes a STOPPING instance if every stop succeeded (an expired one counts as done:
+   * its node never answered); a failed stop leaves it FAILED on that node, with the reason. The
+   * primary's instantiate makes it RUNNING or FAILED (with the reason); the primary's update, once
+   * it succeeded, records the new version. {@code result} is the agent's result body, null when
+   * the command expired.
    */
-  void commandFinished(AgentCommand command, boolean succeeded, Change change) {
+  void commandFinished(AgentCommand command, boolean succeeded, JsonObject result, Change change) {
     Instance instance = state.instance(command.args().getString("instanceId", ""));
     if (instance == null) {
       return;
     }
+    boolean onPrimary = instance.placements().stream().anyMatch(p -> p.role() == Instance.Role.PRIMARY
+        && p.mothershipId().equals(command.nodeId()));
     if (command.action().equals("stop")) {
-      Set<String> stops = stopsInFlight.get(instance.id());
-      if (stops != null && stops.remove(command.id()) && stops.isEmpty()) {
-        remove(instance, change);
-      }
+      stopFinished(instance, command, result == null || succeeded, result, change);
     } else if (command.action().equals("instantiate") && "primary".equals(command.args().getString("role"))
-        && instance.placements().stream().anyMatch(p -> p.role() == Instance.Role.PRIMARY
-            && p.mothershipId().equals(command.nodeId()))
-        && (instance.state() == InstanceState.PLACED || instance.state() == InstanceState.FAILED)) {
-      InstanceState reported = succeeded ? InstanceState.RUNNING : InstanceState.FAILED;
-      if (reported != instance.state()) {
-        Instance updated = instance.withState(reported);
+        && onPrimary && (instance.state() == InstanceState.PLACED || instance.state() == InstanceState.FAILED)) {
+      if (succeeded && instance.state() != InstanceState.RUNNING) {
+        Instance updated = instance.withState(InstanceState.RUNNING);
         state.putInstance(updated);
-        change.sql(CloudSql.INSTANCE_STATE, "id", instance.id(), "state", reported.name())
-            .event(succeeded ? "instance.running" : "instance.failed", "instance/" + instance.id(), instance.tenantId(), updated.toJson());
+        change.sql(CloudSql.INSTANCE_STATE, "id", instance.id(), "state", updated.state().name())
+            .event("instance.running", "instance/" + instance.id(), instance.tenantId(), updated.toJson());
+      } else if (!succeeded && instance.state() != InstanceState.FAILED) {
+        fail(instance, reason(command, result, instance), change);
+      }
+    } else if (command.action().equals("update") && onPrimary
+        && command.args().getString("version", "").equals(instance.targetVersion())) {
+      if (succeeded) {
+        Instance updated = instance.updated();
+        state.putInstance(updated);
+        change.sql(CloudSql.INSTANCE_VERSION, "id", updated.id(), "version", updated.version())
+            .event("instance.updated", "instance/" + updated.id(), updated.tenantId(),
+                updated.toJson().put("fromVersion", instance.version()));
+      } else {
+        Instance kept = instance.withTargetVersion(null);
+        change.sql(CloudSql.INSTANCE_TARGET_VERSION, "id", kept.id(), "targetVersion", null);
+        fail(kept, reason(command, result, instance), change);
+      }
+    } else if ((command.action().equals("refresh") || command.action().equals("update")) && onPrimary
+        && instance.progress() != null) {
+      Instance idle = instance.withProgress(null);
+      state.putInstance(idle);
+      change.sql(CloudSql.INSTANCE_PROGRESS, "id", idle.id(), "progress", null);
+    }
+  }
+
+  private void stopFinished(Instance instance, AgentCommand command, boolean stopped, JsonObject result,
+      Change change) {
+    Set<String> stops = stopsInFlight.get(instance.id());
+    if (stops == null || !stops.remove(command.id())) {
+      return;
+    }
+    if (!stopped) {
+      failedStops.computeIfAbsent(instance.id(), k -> new HashMap<>())
+          .put(command.nodeId(), reason(command, result, instance));
+    }
+    if (!stops.isEmpty()) {
+      return;
+    }
+    Map<String, JsonObject> failures = failedStops.remove(instance.id());
+    stopsInFlight.remove(instance.id());
+    if (failures == null) {
+      remove(instance, change);
+      return;
+    }
+    // Where the stop failed the instance may still run: it stays there, FAILED, and can be stopped again.
+    List<Instance.Placement> kept = new ArrayList<>();
+    for (Instance.Placement placement : instance.placements()) {
+      if (failures.containsKey(placement.mothershipId())) {
+        kept.add(placement);
+      } else {
+        change.sql(CloudSql.DELETE_PLACEMENT, "instanceId", instance.id(), "mothershipId", placement.mothershipId());
       }
     }
+    fail(instance.withPlacements(kept), failures.values().iterator().next(), change);
+    instance.placements().forEach(p -> wiring.unwireUnneeded(p.mothershipId(), change));
+  }
+
+  /** The instance is FAILED and keeps why. */
+  private void fail(Instance instance, JsonObject reason, Change change) {
+    Instance failed = instance.failed(reason);
+    state.putInstance(failed);
+    change.sql(CloudSql.INSTANCE_FAILURE, "id", failed.id(), "state", failed.state().name(),
+            "failure", reason.encode())
+        .event("instance.failed", "instance/" + failed.id(), failed.tenantId(), failed.toJson());
+  }
+
+  /**
+   * Why a command failed, from the agent's result: the step that failed (the agent says it, else the
+   * step it last reported), its script, exit code and last lines of output.
+   */
+  private JsonObject reason(AgentCommand command, JsonObject result, Instance instance) {
+    JsonObject body = result == null ? new JsonObject() : result;
+    JsonObject data = body.getValue("data") instanceof JsonObject object ? object : new JsonObject();
+    String step = data.getString("failedStep");
+    if (step == null && instance.progress() != null) {
+      step = PROGRESS.entrySet().stream().filter(e -> e.getValue().equals(instance.progress()))
+          .map(Map.Entry::getKey).findFirst().orElse(null);
+    }
+    Object lines = body.getValue("output");
+    return new JsonObject().put("action", command.action()).put("commandId", command.id())
+        .put("nodeId", command.nodeId()).put("step", step).put("script", step == null ? null : step + ".sh")
+        .put("exitCode", body.getInteger("exitCode"))
+        .put("lastLines", lines instanceof io.vertx.core.json.JsonArray array ? array
+            : new io.vertx.core.json.JsonArray().add(result == null ? "the command expired before its node ran it"
+                : "no output"))
+        .put("at", time.now().toString());
+  }
+
+  /**
+   * Moves the instances of a draining mothership elsewhere: each placement there is replaced by one
+   * on another mothership with room (a primary by its first replica, if it has one, promoted in its
+   * place), the new one is told to start and the drained one to stop. One that fits nowhere stays.
+   */
+  Drained drainFrom(Mothership mothership, Change change) {
+    int moved = 0;
+    int stayed = 0;
+    for (String instanceId : List.copyOf(state.instanceIdsOn(mothership.id()))) {
+      Instance instance = state.instance(instanceId);
+      if (instance.state() == InstanceState.STOPPING) {
+        continue;
+      }
+      WebComponent component = state.component(instance.componentId(), instance.version());
+      Set<String> excluded = new LinkedHashSet<>();
+      instance.placements().forEach(p -> excluded.add(p.mothershipId()));
+      Placer.Outcome outcome = component == null ? null : placer.choose(component, 1, excluded);
+      if (outcome == null || !outcome.placed()) {
+        stayed++;
+        continue;
+      }
+      Instance.Placement old = instance.placements().stream()
+          .filter(p -> p.mothershipId().equals(mothership.id())).findFirst().orElseThrow();
+      List<Instance.Placement> placements = new ArrayList<>(instance.placements());
+      placements.remove(old);
+      Instance.Role role = old.role();
+      if (role == Instance.Role.PRIMARY && !placements.isEmpty()) {
+        Instance.Placement promoted = placements.get(0);
+        placements.set(0, new Instance.Placement(promoted.mothershipId(), Instance.Role.PRIMARY, promoted.reserved()));
+        change.sql(CloudSql.PLACEMENT_ROLE, "instanceId", instanceId, "mothershipId", promoted.mothershipId(),
+            "role", Instance.Role.PRIMARY.name());
+        role = Instance.Role.REPLICA;
+      }
+      Instance.Placement replacement = new Instance.Placement(outcome.chosen().get(0), role, component.resources());
+      placements.add(role == Instance.Role.PRIMARY ? 0 : placements.size(), replacement);
+      // A new primary starts from scratch: PLACED until its agent reports it running.
+      Instance movedInstance = instance.withPlacements(placements)
+          .withState(role == Instance.Role.PRIMARY ? InstanceState.PLACED : instance.state());
+      state.putInstance(movedInstance);
+      change.sql(CloudSql.DELETE_PLACEMENT, "instanceId", instanceId, "mothershipId", mothership.id());
+      insertPlacement(movedInstance, replacement, change);
+      if (movedInstance.state() != instance.state()) {
+        change.sql(CloudSql.INSTANCE_STATE, "id", instanceId, "state", movedInstance.state().name());
+      }
+      change.event("instance.rescheduled", "instance/" + instanceId, movedInstance.tenantId(), movedInstance.toJson()
+          .put("from", mothership.id()).put("to", replacement.mothershipId()).put("reason", "drain"));
+      startOn(movedInstance, replacement, change);
+      commands.command(mothership.id(), "stop", instanceArgs(instance).put("reason", "drained"), change);
+      wiring.wireServersFor(component, List.of(replacement.mothershipId()), change);
+      moved++;
+    }
+    wiring.unwireUnneeded(mothership.id(), change);
+    return new Drained(moved, stayed);
+  }
+
+  boolean reschedulesLost() {
+    return rescheduleLost;
   }
 
   /**
@@ -346,10 +588,12 @@ final class Instances {
   /** Removes the instance, releases what it reserved and drops wiring nothing needs any more. */
   private void remove(Instance instance, Change change) {
     stopsInFlight.remove(instance.id());
+    failedStops.remove(instance.id());
     state.removeInstance(instance.id());
     change.sql(CloudSql.DELETE_PLACEMENTS_OF_INSTANCE, "instanceId", instance.id())
         .sql(CloudSql.DELETE_INSTANCE, "id", instance.id())
-        .event("instance.stopped", "instance/" + instance.id(), instance.tenantId(), instance.withState(InstanceState.STOPPED).toJson());
+        .event("instance.stopped", "instance/" + instance.id(), instance.tenantId(),
+            instance.withState(InstanceState.STOPPED).toJson());
     instance.placements().forEach(p -> wiring.unwireUnneeded(p.mothershipId(), change));
   }
 

@@ -22,11 +22,13 @@ final class Registry {
   private final Wiring wiring;
   private final Instances instances;
   private final NodeCommands commands;
+  private final Outbox outbox;
   private final TimeSource time;
 
   Registry(CloudState state, Liveness liveness, Wiring wiring, Instances instances,
-      NodeCommands commands, TimeSource time) {
+      NodeCommands commands, Outbox outbox, TimeSource time) {
     this.state = state;
+    this.outbox = outbox;
     this.liveness = liveness;
     this.wiring = wiring;
     this.instances = instances;
@@ -39,10 +41,11 @@ final class Registry {
   Decision registerServer(JsonObject body) {
     OffsetDateTime now = time.now();
     List<UrlPattern> urls = body.getJsonArray("urls").stream().map(u -> new UrlPattern((String) u)).toList();
+    Change change = new Change();
+    takeName(AgentNode.NodeKind.RAINSERVER, body.getString("name"), change);
     RainServer server = new RainServer(UUID.randomUUID().toString(), body.getString("name"),
         body.getString("address"), urls, body.getJsonObject("labels", new JsonObject()),
         body.getInteger("ttlSeconds"), null, NodeState.AVAILABLE, now);
-    Change change = new Change();
     startTtl(server.id(), server.ttlSeconds());
     insertServer(server, change);
     wiring.wireAsNeeded(server, change);
@@ -60,18 +63,28 @@ final class Registry {
     return Decision.of(change, () -> withExpiry(server.toJson(), server.id()));
   }
 
+  /**
+   * Removes the rain server. One whose agent is connected (not LEFT or LOST) is refused: its agent
+   * would say hello again at once; stop the agent first.
+   */
   Decision unregisterServer(JsonObject body) {
     RainServer server = Required.server(state, body.getString("id"));
+    if (state.agentManaged(server.id()) && !server.state().gone()) {
+      throw Refusal.of(409, "Rain server " + server.id() + " (" + server.name() + ") is managed by a connected agent"
+          + " (state " + server.state() + "): stop its agent first (it then leaves), or wait until it is LOST.", null);
+    }
     Change change = new Change();
+    removeServer(server, change);
+    return Decision.of(change, () -> new JsonObject().put("id", server.id()).put("state", "UNREGISTERED"));
+  }
+
+  private void removeServer(RainServer server, Change change) {
+    change.event("rainserver.unregistered", subject(server), new JsonObject().put("id", server.id())
+        .put("name", server.name()).put("previousState", server.state().name()));
     wiring.unwireServer(server.id(), change);
     state.removeServer(server.id());
-    liveness.forget(server.id());
-    if (state.removeAgentNode(server.id())) {
-      change.sql(CloudSql.DELETE_AGENT_NODE, "nodeId", server.id());
-    }
-    change.sql(CloudSql.DELETE_SERVER, "id", server.id())
-        .event("rainserver.unregistered", subject(server), new JsonObject().put("id", server.id()));
-    return Decision.of(change, () -> new JsonObject().put("id", server.id()).put("state", "UNREGISTERED"));
+    forgetAgent(server.id(), change);
+    change.sql(CloudSql.DELETE_SERVER, "id", server.id());
   }
 
   JsonObject listServers() {
@@ -91,18 +104,23 @@ final class Registry {
   // --- motherships
 
   Decision registerMothership(JsonObject body) {
+    Change change = new Change();
+    takeName(AgentNode.NodeKind.MOTHERSHIP, body.getString("name"), change);
     Mothership mothership = new Mothership(UUID.randomUUID().toString(), body.getString("name"),
         body.getString("address"), Capacity.fromJson(body.getJsonObject("capacity")),
         body.getJsonObject("labels", new JsonObject()), body.getInteger("ttlSeconds"), null,
         NodeState.AVAILABLE, false, time.now());
-    Change change = new Change();
     startTtl(mothership.id(), mothership.ttlSeconds());
     insertMothership(mothership, change);
     instances.placeUnplaced(change);
     return Decision.of(change, () -> mothershipSummary(mothership));
   }
 
-  /** A draining mothership takes no new placements; undrained, it takes the UNPLACED instances that fit. */
+  /**
+   * A draining mothership takes no new placements and its instances move to other motherships
+   * (each told to start there and stopped here); one that fits nowhere else stays. Draining again
+   * retries those. Undrained, it takes the UNPLACED instances that fit.
+   */
   Decision drainMothership(JsonObject body) {
     Mothership mothership = Required.mothership(state, body.getString("id")).withDraining(body.getBoolean("draining"));
     state.putMothership(mothership);
@@ -112,8 +130,82 @@ final class Registry {
             new JsonObject().put("id", mothership.id()).put("draining", mothership.draining()));
     if (!mothership.draining()) {
       instances.placeUnplaced(change);
+      return Decision.of(change, () -> mothershipSummary(mothership));
     }
-    return Decision.of(change, () -> mothershipSummary(mothership));
+    Instances.Drained drained = mothership.state().gone() ? new Instances.Drained(0, 0)
+        : instances.drainFrom(mothership, change);
+    return Decision.of(change, () -> mothershipSummary(mothership)
+        .put("moved", drained.moved()).put("stayed", drained.stayed()));
+  }
+
+  /**
+   * Removes the mothership. One whose agent is connected (not LEFT or LOST) must be draining first,
+   * or the agent stopped: its instances move as when a node is lost (with the lost policy), its
+   * wires are dropped and its pending commands expire.
+   */
+  Decision deleteMothership(JsonObject body) {
+    Mothership mothership = Required.mothership(state, body.getString("id"));
+    if (state.agentManaged(mothership.id()) && !mothership.state().gone() && !mothership.draining()) {
+      throw Refusal.of(409, "Mothership " + mothership.id() + " (" + mothership.name() + ") is managed by a connected"
+          + " agent (state " + mothership.state() + "): drain it first or stop its agent (to drain: PUT"
+          + " /v1.0/motherships/" + mothership.id() + "/drain {\"draining\": true}).", null);
+    }
+    Change change = new Change();
+    JsonArray released = removeMothership(mothership, change);
+    return Decision.of(change, () -> new JsonObject().put("id", mothership.id()).put("state", "REMOVED")
+        .put("releasedInstances", released));
+  }
+
+  private JsonArray removeMothership(Mothership mothership, Change change) {
+    JsonArray released = new JsonArray(List.copyOf(state.instanceIdsOn(mothership.id())));
+    // The removal is announced before what it causes (rescheduled, unplaced, unwired).
+    change.event("mothership.removed", subject(mothership), new JsonObject().put("id", mothership.id())
+        .put("name", mothership.name()).put("previousState", mothership.state().name())
+        .put("releasedInstances", released));
+    if (!mothership.state().gone()) {
+      // Not a candidate while its instances are placed elsewhere.
+      state.putMothership(mothership.withState(NodeState.LEFT));
+      instances.releaseFrom(mothership, instances.reschedulesLost(), change);
+      wiring.unwireMothership(mothership.id(), change);
+    }
+    state.removeMothership(mothership.id());
+    forgetAgent(mothership.id(), change);
+    change.sql(CloudSql.DELETE_MOTHERSHIP, "id", mothership.id());
+    return released;
+  }
+
+  /** The node is no more: no liveness, no agent record, and its commands without result expire. */
+  private void forgetAgent(String nodeId, Change change) {
+    liveness.forget(nodeId);
+    for (AgentCommand pending : outbox.pendingFor(nodeId)) {
+      outbox.finish(pending.id(), AgentCommand.EXPIRED, new JsonObject().put("reason", "node removed"), time.now(),
+          change);
+    }
+    if (state.removeAgentNode(nodeId)) {
+      change.sql(CloudSql.DELETE_AGENT_NODE, "nodeId", nodeId);
+    }
+  }
+
+  /**
+   * Names are unique per kind: a name held by another node is refused (409, field name). A REST
+   * registration that expired gives its name up: it is removed, as its owner is registering again.
+   */
+  private void takeName(AgentNode.NodeKind kind, String name, Change change) {
+    List<String> holders = List.copyOf(state.nodeIdsNamed(kind, name));
+    for (String holder : holders) {
+      if (state.agentManaged(holder) || state.nodeState(holder) != NodeState.EXPIRED) {
+        String what = kind == AgentNode.NodeKind.MOTHERSHIP ? "A mothership" : "A rain server";
+        throw Refusal.of(409, what + " named " + name + " is already registered (" + holder
+            + "); names are unique: choose another or delete that one first.", "name");
+      }
+    }
+    for (String holder : holders) {
+      if (kind == AgentNode.NodeKind.MOTHERSHIP) {
+        removeMothership(state.mothership(holder), change);
+      } else {
+        removeServer(state.server(holder), change);
+      }
+    }
   }
 
   JsonObject listMotherships() {

@@ -44,6 +44,15 @@ final class Required {
     return component;
   }
 
+  /** A version to move an instance to: 404 naming the field {@code version} if it is not deployed. */
+  static WebComponent componentVersion(CloudState state, String id, String version) {
+    WebComponent component = state.component(id, version);
+    if (component == null) {
+      throw Refusal.of(404, "No web component " + id + " version " + version + " is deployed.", "version");
+    }
+    return component;
+  }
+
   /** The instance, if {@code caller} may act on it; another tenant's is a 404 as a missing one. */
   static Instance instance(CloudState state, String id, Caller caller) {
     Instance instance = instance(state, id);

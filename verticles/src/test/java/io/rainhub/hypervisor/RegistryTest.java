@@ -5,6 +5,7 @@ import static io.rainhub.hypervisor.CloudFixture.event;
 import static io.rainhub.hypervisor.CloudFixture.eventTypes;
 import static io.rainhub.hypervisor.CloudFixture.hosts;
 import static io.rainhub.hypervisor.CloudFixture.idKey;
+import static io.rainhub.hypervisor.CloudFixture.nodeKey;
 import static io.rainhub.hypervisor.CloudFixture.mothershipBody;
 import static io.rainhub.hypervisor.CloudFixture.primaryOf;
 import static io.rainhub.hypervisor.CloudFixture.refusal;
@@ -195,23 +196,26 @@ class RegistryTest {
   }
 
   @Test
-  void unregisteringARainServerForgetsItAndTellsItsAgentToDisconnect() {
+  void aConnectedAgentsRainServerIsUnregisteredOnlyOnceItsAgentLeft() {
     String m = cloud.restMothership("m", 8);
     String server = cloud.agentRainServer("edge", "/shop/*");
     cloud.shopInstance(1);
 
+    Refusal online = refusal(() -> cloud.registry().unregisterServer(idKey(server)));
+    assertThat(online.status()).isEqualTo(409);
+    assertThat(online.getMessage()).contains("stop its agent first");
+
+    cloud.fleet().goodbye(nodeKey(server));
     Decision unregistered = cloud.registry().unregisterServer(idKey(server));
 
     assertThat(unregistered.reply().get().getString("state")).isEqualTo("UNREGISTERED");
     assertThat(cloud.state.server(server)).isNull();
     assertThat(cloud.state.agentNode(server)).isNull();
     assertThat(cloud.state.serversWiredTo(m)).isEmpty();
-    assertThat(sqls(unregistered.change())).containsExactly(CloudSql.DELETE_WIRE, Outbox.INSERT,
-        CloudSql.DELETE_AGENT_NODE, CloudSql.DELETE_SERVER);
-    assertThat(eventTypes(unregistered.change()))
-        .containsExactly("wiring.removed", "command.queued", "rainserver.unregistered");
-    assertThat(sent(unregistered.change(), "disconnect")).singleElement()
-        .satisfies(c -> assertThat(c.args().getString("mothershipId")).isEqualTo(m));
+    assertThat(sqls(unregistered.change())).endsWith(CloudSql.DELETE_AGENT_NODE, CloudSql.DELETE_SERVER);
+    assertThat(eventTypes(unregistered.change())).startsWith("rainserver.unregistered")
+        .as("its connect command never ran: it expires").contains("command.expired");
+    assertThat(unregistered.change().toDeliver()).as("a node that left is told nothing").isEmpty();
   }
 
   @Test
