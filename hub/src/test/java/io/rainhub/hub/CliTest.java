@@ -1,5 +1,6 @@
 package io.rainhub.hub;
 
+import static io.rainhub.hub.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rainhub.hub.cli.HubApi;
@@ -7,8 +8,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +20,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The everyday CLI ({@code io.rainhub.hub.cli}) against a real hub on H2, over real HTTP. */
 class CliTest {
@@ -43,7 +41,7 @@ class CliTest {
     url = "http://127.0.0.1:" + hub.port();
     System.setProperty("rainhub.profile", dir.resolve("config/rainhub/profile.json").toString());
     Path passwordFile = Files.writeString(dir.resolve("admin-password.txt"), PASSWORD + "\n");
-    Run login = run("login", "--hub", url + "/", "--password-file", passwordFile.toString());
+    CliRun login = run("login", "--hub", url + "/", "--password-file", passwordFile.toString());
     assertThat(login.exit()).as(login.err()).isZero();
     assertThat(login.out()).contains("logged in to " + url + " as admin until ");
     JsonObject profile = profiles().getJsonObject("default");
@@ -65,7 +63,7 @@ class CliTest {
   @Test
   void loginWritesAProfileOnlyItsOwnerCanRead() throws Exception {
     InputStream stdin = System.in;
-    Run login;
+    CliRun login;
     try {
       System.setIn(new ByteArrayInputStream((PASSWORD + "\n").getBytes(StandardCharsets.UTF_8)));
       login = run("login", "--hub", url, "--password-stdin", "--profile", "second");
@@ -84,7 +82,7 @@ class CliTest {
     assertThat(run("nodes", "--profile", "second").exit()).isZero();
 
     Path wrong = Files.writeString(dir.resolve("wrong.txt"), "not-the-password");
-    Run refused = run("login", "--hub", url, "--password-file", wrong.toString(), "--profile", "third");
+    CliRun refused = run("login", "--hub", url, "--password-file", wrong.toString(), "--profile", "third");
     assertThat(refused.exit()).isEqualTo(1);
     assertThat(refused.err()).isEqualTo("rainhub: login as admin failed (401): wrong username or password\n");
     assertThat(profiles().getJsonObject("third")).isNull();
@@ -95,12 +93,12 @@ class CliTest {
     Path descriptor = Files.writeString(dir.resolve("cart.json"), new JsonObject().put("id", "cart").put("version", "1.0")
         .put("urls", new JsonArray().add("/shop/cart"))
         .put("resources", new JsonObject().put("cpu", 1).put("ramMb", 512).put("bandwidthMbps", 10)).encode());
-    Run deployed = run("deploy", "-f", descriptor.toString());
+    CliRun deployed = run("deploy", "-f", descriptor.toString());
     assertThat(deployed.exit()).as(deployed.err()).isZero();
     assertThat(deployed.out()).startsWith("deployed cart@1.0");
     assertThat(lines(run("components").out())).anySatisfy(line -> assertThat(line).matches("cart +1\\.0 +0 +1 +cpu=1 .*"));
 
-    Run instantiated = run("instantiate", "cart", "1.0");
+    CliRun instantiated = run("instantiate", "cart", "1.0");
     assertThat(instantiated.exit()).as(instantiated.err()).isZero();
     String id = instantiated.out().split(" ")[0];
     assertThat(instantiated.out()).contains("cart@1.0 PLACED on ");
@@ -117,11 +115,11 @@ class CliTest {
     assertThat(map).contains("        └── cart@1.0 " + id + " PLACED primary\n", "motherships wired to no rain server\n");
     assertThat(new JsonObject(run("map", "-o", "json").out()).getJsonArray("nodes")).hasSize(4);
 
-    Run stopped = run("stop", "cart@1.0");
+    CliRun stopped = run("stop", "cart@1.0");
     assertThat(stopped.exit()).as(stopped.err()).isZero();
     assertThat(stopped.out()).isEqualTo(id + " STOPPED\n");
     assertThat(run("instances").out()).doesNotContain(id);
-    Run again = run("stop", id);
+    CliRun again = run("stop", id);
     assertThat(again.exit()).isEqualTo(1);
     assertThat(again.err()).startsWith("rainhub: Not found (404): No instance " + id).doesNotContain("\tat ").hasLineCount(1);
   }
@@ -134,7 +132,7 @@ class CliTest {
     assertThat(table).anySatisfy(line -> assertThat(line)
         .matches("mothership +m2 +[0-9a-f-]{36} +AVAILABLE +m2:9000 +cpu=4 ram=8192MB bw=1000Mbps +cpu=\\d+ .*"));
 
-    Run drained = run("drain", "m2");
+    CliRun drained = run("drain", "m2");
     assertThat(drained.exit()).as(drained.err()).isZero();
     assertThat(drained.out()).matches("m2 \\([0-9a-f-]{36}\\) draining\n");
     assertThat(run("nodes").out()).containsPattern("m2 +[0-9a-f-]{36} +AVAILABLE,draining");
@@ -143,7 +141,7 @@ class CliTest {
         .filter(m -> m.getString("name").equals("m2")).findFirst().orElseThrow().getBoolean("draining")).isTrue();
     assertThat(run("drain", "m2", "--undo").out()).endsWith(" in service\n");
 
-    Run unknown = run("drain", "nope");
+    CliRun unknown = run("drain", "nope");
     assertThat(unknown.exit()).isEqualTo(1);
     assertThat(unknown.err()).isEqualTo("rainhub: no mothership named or with id 'nope'\n");
   }
@@ -158,26 +156,48 @@ class CliTest {
     assertThat(new JsonObject(two.get(1)).getLong("seq")).isGreaterThan(new JsonObject(two.get(0)).getLong("seq"));
 
     long newest = admin.get("/v1.0/events?limit=1").getLong("newestSeq");
-    CompletableFuture<Run> follower = CompletableFuture.supplyAsync(() -> run("events", "--follow", "--since",
+    CompletableFuture<CliRun> follower = CompletableFuture.supplyAsync(() -> run("events", "--follow", "--since",
         String.valueOf(newest), "--types", "mothership.draining,mothership.undrained", "-o", "json", "--count", "2"));
     Thread.sleep(300);
     assertThat(run("drain", "m1").exit()).isZero();
     assertThat(run("drain", "m1", "--undo").exit()).isZero();
-    Run followed = follower.get(15, TimeUnit.SECONDS);
+    CliRun followed = follower.get(15, TimeUnit.SECONDS);
     assertThat(followed.exit()).as(followed.err()).isZero();
     assertThat(lines(followed.out()).stream().map(line -> new JsonObject(line).getString("type")))
         .containsExactly("mothership.draining", "mothership.undrained");
   }
 
   @Test
+  void followResumesFromTheLastSeqWhenTheHubRestarts() throws Exception {
+    long newest = admin.get("/v1.0/events?limit=1").getLong("newestSeq");
+    CompletableFuture<CliRun> follower = CompletableFuture.supplyAsync(() -> run("events", "--follow", "--since",
+        String.valueOf(newest), "--types", "mothership.*", "--count", "2"));
+    Thread.sleep(300);
+    assertThat(run("drain", "m1").exit()).isZero();
+    Thread.sleep(300);
+    hub.stop();
+    Map<HubOption, String> flags = LocalHubFlags.in(dir);
+    flags.put(HubOption.PORT, String.valueOf(hub.port()));
+    hub = Hub.start(HubConfigLoader.load(flags, Map.of()));
+    assertThat(run("drain", "m1", "--undo").exit()).isZero();
+    CliRun followed = follower.get(20, TimeUnit.SECONDS);
+    assertThat(followed.exit()).as(followed.err()).isZero();
+    List<String> lines = lines(followed.out());
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0)).contains(" mothership.draining ");
+    assertThat(lines.get(1)).contains(" mothership.undrained ");
+    assertThat(followed.err()).containsPattern("rainhub: the event stream (ended|dropped) after seq \\d+; resuming");
+  }
+
+  @Test
   void tokensIssuedListedAndRevokedByName() {
-    Run issued = run("tokens", "issue", "node-9", "--ttl-days", "2");
+    CliRun issued = run("tokens", "issue", "node-9", "--ttl-days", "2");
     assertThat(issued.exit()).as(issued.err()).isZero();
     assertThat(issued.out().trim().split("\\.")).as("the token alone on stdout").hasSize(3);
     String id = issued.err().replaceAll("(?s).*agent token ([0-9a-f-]{36}).*", "$1");
     assertThat(run("tokens").out()).containsPattern(id + " +node-9 +admin +\\S+ +\\S+ +-\n");
 
-    Run revoked = run("tokens", "revoke", "node-9");
+    CliRun revoked = run("tokens", "revoke", "node-9");
     assertThat(revoked.exit()).as(revoked.err()).isZero();
     assertThat(revoked.out()).startsWith("revoked " + id + " at ");
     JsonObject record = new JsonArray(run("tokens", "-o", "json").out()).stream().map(JsonObject.class::cast)
@@ -190,21 +210,21 @@ class CliTest {
   @Test
   void failuresAreOneLine() throws Exception {
     int port = HubProcess.freePort();
-    Run down = run("nodes", "--hub", "http://127.0.0.1:" + port, "--token", "x");
+    CliRun down = run("nodes", "--hub", "http://127.0.0.1:" + port, "--token", "x");
     assertThat(down.exit()).isEqualTo(2);
     assertThat(down.err()).isEqualTo("rainhub: cannot reach http://127.0.0.1:" + port
         + " (connection refused); is the hub running? (rainhub serve)\n");
     assertThat(down.out()).isEmpty();
     Path passwordFile = Files.writeString(dir.resolve("password-for-nowhere.txt"), PASSWORD);
-    Run loginDown = run("login", "--hub", "http://127.0.0.1:" + port, "--password-file", passwordFile.toString());
+    CliRun loginDown = run("login", "--hub", "http://127.0.0.1:" + port, "--password-file", passwordFile.toString());
     assertThat(loginDown.exit()).isEqualTo(2);
     assertThat(loginDown.err()).startsWith("rainhub: cannot reach ").hasLineCount(1);
 
-    Run badToken = run("components", "--token", "not-a-token");
+    CliRun badToken = run("components", "--token", "not-a-token");
     assertThat(badToken.exit()).isEqualTo(1);
     assertThat(badToken.err()).startsWith("rainhub: Unauthorized (401)").endsWith("; run rainhub login\n").hasLineCount(1);
 
-    Run noProfile = run("nodes", "--profile", "nobody");
+    CliRun noProfile = run("nodes", "--profile", "nobody");
     assertThat(noProfile.exit()).isEqualTo(2);
     assertThat(noProfile.err()).startsWith("rainhub: not logged in (no profile 'nobody' in ");
 
@@ -212,7 +232,7 @@ class CliTest {
     Path expiredFile = Files.writeString(dir.resolve("expired.json"),
         new JsonObject().put("profiles", new JsonObject().put("default", expired)).encode());
     String saved = System.getProperty("rainhub.profile");
-    Run late;
+    CliRun late;
     try {
       System.setProperty("rainhub.profile", expiredFile.toString());
       late = run("nodes");
@@ -223,7 +243,7 @@ class CliTest {
     assertThat(late.err()).contains("expired at 2020-01-01T00:00:00Z; run rainhub login");
 
     Path bad = Files.writeString(dir.resolve("bad.json"), "{\"id\":\"Bad Id\",\"version\":\"1\",\"replicas\":99}");
-    Run invalid = run("deploy", "-f", bad.toString());
+    CliRun invalid = run("deploy", "-f", bad.toString());
     assertThat(invalid.exit()).isEqualTo(1);
     assertThat(invalid.err()).startsWith("rainhub: Invalid request body (400)").contains("id ", "replicas ")
         .hasLineCount(1);
@@ -235,18 +255,5 @@ class CliTest {
 
   private static List<String> lines(String text) {
     return text.lines().toList();
-  }
-
-  private record Run(int exit, String out, String err) {
-  }
-
-  private static Run run(String... args) {
-    CommandLine line = RainHubCommand.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    line.setOut(new PrintWriter(out));
-    line.setErr(new PrintWriter(err));
-    int exit = line.execute(args);
-    return new Run(exit, out.toString(), err.toString());
   }
 }
