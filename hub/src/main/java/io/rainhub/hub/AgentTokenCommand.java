@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
  * ({@code RAINHUB_ADMIN_PASSWORD} or {@code data/admin-password.txt}) instead of using a profile.
  */
 @Command(name = "agent-token", mixinStandardHelpOptions = true,
-    description = {"Issue an agent token (prints it on stdout), or revoke one with --revoke ID; logs in with",
-        "the admin password instead of a profile (see also: rainhub tokens)."})
+    description = {"Issue (or --revoke) an agent token, logging in with the admin password.",
+        "Prints the token on stdout. Uses the admin password, not a profile (see also: rainhub tokens)."})
 final class AgentTokenCommand implements Callable<Integer> {
 
   @Option(names = "--hub", defaultValue = "http://127.0.0.1:8080", description = "Hub base URL (default: ${DEFAULT-VALUE})")

@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
  * drop from the last sequence printed, so nothing is missed or printed twice.
  */
 @Command(name = "events", mixinStandardHelpOptions = true,
-    description = {"Print the event log (seq, time, type, subject), one line per event; -o json prints",
-        "each event as one line of JSON. --follow keeps printing new events and resumes after a drop."})
+    description = {"Print the event log, one line per event; --follow for new ones.",
+        "A line is seq, time, type, subject; -o json prints each event as one line of JSON.",
+        "--follow keeps printing new events and resumes from the last seq after a drop."})
 final class EventsCommand extends ApiCommand {
 
   private static final int PAGE = 1000;

@@ -9,9 +9,9 @@ import picocli.CommandLine.Option;
 
 /** {@code rainhub login}: logs in with {@code POST /auth/login} and keeps hub and token in a profile. */
 @Command(name = "login", mixinStandardHelpOptions = true,
-    description = {"Log in to a hub and keep its URL and token in a profile (mode 600), at $RAINHUB_PROFILE",
-        "or ~/.config/rainhub/profile.json. The password: --password-stdin; for admin, RAINHUB_ADMIN_PASSWORD",
-        "or --password-file; else a prompt."})
+    description = {"Log in to a hub and keep its URL and token in a profile.",
+        "The profile file is $RAINHUB_PROFILE or ~/.config/rainhub/profile.json (mode 600). The password:",
+        "--password-stdin; for admin, RAINHUB_ADMIN_PASSWORD or --password-file; else a prompt."})
 public final class LoginCommand implements Callable<Integer> {
 
   @Option(names = "--hub", paramLabel = "URL", defaultValue = "http://127.0.0.1:8080",
