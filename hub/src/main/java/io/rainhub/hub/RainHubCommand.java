@@ -1,5 +1,6 @@
 package io.rainhub.hub;
 
+import io.rainhub.hub.cli.CliCommands;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,10 +23,14 @@ public final class RainHubCommand implements Runnable {
     }
   }
 
-  /** The command line with {@code serve}'s options taken from {@link HubOption}. */
-  static CommandLine commandLine() {
+  /**
+   * The command line with {@code serve}'s options taken from {@link HubOption}, the everyday
+   * commands of {@link CliCommands}, and failures reported as one line (see {@link CliCommands#report}).
+   */
+  public static CommandLine commandLine() {
     CommandLine line = new CommandLine(new RainHubCommand());
     ServeCommand.registerOptions(line.getSubcommands().get("serve").getCommandSpec());
+    CliCommands.register(line);
     return line;
   }
 

@@ -1,18 +1,16 @@
 package io.rainhub.hub;
 
+import static io.rainhub.hub.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code rainhub agent-token} issues and revokes agent tokens through a running hub, as its admin. */
 class AgentTokenCommandTest {
@@ -30,7 +28,7 @@ class AgentTokenCommandTest {
     try {
       String url = "http://127.0.0.1:" + hub.port();
       Path passwordFile = Files.writeString(dataDir.resolve("admin-password.txt"), PASSWORD + "\n");
-      Run issued = run("agent-token", "--hub", url, "--name", "node-7", "--ttl-days", "2",
+      CliRun issued = run("agent-token", "--hub", url, "--name", "node-7", "--ttl-days", "2",
           "--password-file", passwordFile.toString());
       assertThat(issued.exit()).as(issued.err()).isZero();
       String token = issued.out().trim();
@@ -47,31 +45,18 @@ class AgentTokenCommandTest {
       assertThat(listed.getString("name")).isEqualTo("node-7");
       assertThat(listed.getString("revokedAt")).isNull();
 
-      Run revoked = run("agent-token", "--hub", url, "--revoke", id, "--password-file", passwordFile.toString());
+      CliRun revoked = run("agent-token", "--hub", url, "--revoke", id, "--password-file", passwordFile.toString());
       assertThat(revoked.exit()).as(revoked.err()).isZero();
       assertThat(Hub.await(client.get("/v1.0/agent-tokens").bearerTokenAuthentication(admin).send()).bodyAsString())
           .contains("\"revokedAt\":\"");
 
       Path wrong = Files.writeString(dataDir.resolve("wrong.txt"), "not-the-password");
-      Run refused = run("agent-token", "--hub", url, "--name", "x", "--password-file", wrong.toString());
+      CliRun refused = run("agent-token", "--hub", url, "--name", "x", "--password-file", wrong.toString());
       assertThat(refused.exit()).isEqualTo(1);
       assertThat(refused.err()).contains("login as admin failed (401)");
       assertThat(run("agent-token", "--hub", url).exit()).as("neither --name nor --revoke").isEqualTo(2);
     } finally {
       hub.stop();
     }
-  }
-
-  private record Run(int exit, String out, String err) {
-  }
-
-  private static Run run(String... args) {
-    CommandLine line = RainHubCommand.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    line.setOut(new PrintWriter(out));
-    line.setErr(new PrintWriter(err));
-    int exit = line.execute(args);
-    return new Run(exit, out.toString(), err.toString());
   }
 }
