@@ -30,7 +30,7 @@ class HttpTransportTest {
     FakeHub hub = FakeHub.start(vertx);
     hub.keepResulted = true; // every poll brings the command back, as for a hub that lost the result
     Path marker = work.resolve("marker.txt");
-    AgentConfig config = new AgentConfig(HubEndpoint.parse(hub.httpUri()), "T",
+    AgentConfig config = new AgentConfig(HubEndpoints.parse(hub.httpUri()), "T",
         new AgentIdentity("rainserver", "h", "10.0.0.8", null, Map.of(), List.of("/shop/*", "/cart/*"),
             AgentIdentity.currentVersion()),
         Files.createDirectories(work.resolve("scripts")), work.resolve("state"), true,
@@ -66,7 +66,7 @@ class HttpTransportTest {
   @Test
   void aHubThatForgotTheNodeGetsANewHello(Vertx vertx) throws Exception {
     FakeHub hub = FakeHub.start(vertx);
-    AgentConfig config = new AgentConfig(HubEndpoint.parse(hub.httpUri()), "T",
+    AgentConfig config = new AgentConfig(HubEndpoints.parse(hub.httpUri()), "T",
         new AgentIdentity("generic", "g", "10.0.0.7", null, Map.of(), List.of(), AgentIdentity.currentVersion()),
         Files.createDirectories(work.resolve("scripts")), work.resolve("state"), false,
         AgentConfig.TransportKind.HTTP, TlsSettings.DEFAULT, Duration.ofSeconds(20));

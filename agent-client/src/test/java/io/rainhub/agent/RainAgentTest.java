@@ -41,7 +41,7 @@ class RainAgentTest {
   }
 
   private AgentConfig config(String name, boolean allowGuest) {
-    return new AgentConfig(HubEndpoint.parse(hub.wsUri()), "T",
+    return new AgentConfig(HubEndpoints.parse(hub.wsUri()), "T",
         new AgentIdentity("mothership", name, "10.0.0.9", CAPACITY, Map.of("zone", "z1"), List.of(),
             AgentIdentity.currentVersion()),
         scripts, stateDir(name), allowGuest, AgentConfig.TransportKind.WS, TlsSettings.DEFAULT,
@@ -133,7 +133,7 @@ class RainAgentTest {
   @Test
   void aHubThatHangsWithoutClosingTheSocketIsLeftAndReconnectedTo() throws Exception {
     AgentConfig quick = config("a", false);
-    deploy(new AgentConfig(quick.hub(), quick.token(), quick.identity(), quick.scriptsDir(), quick.stateDir(),
+    deploy(new AgentConfig(quick.hubs(), quick.token(), quick.identity(), quick.scriptsDir(), quick.stateDir(),
         quick.allowGuest(), quick.transport(), quick.tls(), quick.scriptTimeout(),
         new WebSocketTransport.KeepAlive(Duration.ofMillis(100), Duration.ofMillis(600))));
     hub.await(Frames.HELLO, 1);

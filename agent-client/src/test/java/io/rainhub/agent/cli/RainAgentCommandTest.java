@@ -57,7 +57,7 @@ class RainAgentCommandTest {
 
     AgentConfig config = command.config();
 
-    assertThat(config.hub()).isEqualTo(new HubEndpoint(true, "hub.example", 8443, "/rain"));
+    assertThat(config.hubs().all()).containsExactly(new HubEndpoint(true, "hub.example", 8443, "/rain"));
     assertThat(config.token()).isEqualTo("T");
     assertThat(config.identity().capacity()).isEqualTo(new JsonObject().put("cpu", 4L).put("ramMb", 8192L)
         .put("bandwidthMbps", 1000.5));
