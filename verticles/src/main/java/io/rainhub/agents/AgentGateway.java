@@ -192,6 +192,9 @@ final class AgentGateway {
       case "result" -> LeaderRequests.request(vertx, HV_AGENT_RESULT, frame.body().copy().put("nodeId", nodeId));
       case "event" -> LeaderRequests.request(vertx, HV_AGENT_EVENT,
           new JsonObject().put("nodeId", nodeId).put("event", frame.body()));
+      // The agent stops cleanly: the node leaves now (as agents/AgentSession does for the socket's goodbye).
+      case "goodbye" -> LeaderRequests.request(vertx, HV_AGENT_GOODBYE,
+          new JsonObject().put("nodeId", nodeId).put("reason", frame.body().getString("reason")));
       case "ack", "error" -> Future.succeededFuture();
       default -> Future.failedFuture(badFrame(new FrameException("malformed", "POST a " + frame.type()
           + " frame to its own path under /agents/http/.", frame.id())));
