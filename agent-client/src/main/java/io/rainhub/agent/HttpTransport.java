@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 
 /**
@@ -25,7 +26,9 @@ import org.slf4j.Logger;
  * {@code hello} is a POST answered with {@code welcome}, heartbeats and the agent's other frames
  * are POSTs, commands arrive by long poll. The same {@link AgentSession} handles the frames.
  * The hub forgetting the node (404) means a new {@code hello}; other failures are retried with
- * {@link Backoff}.
+ * {@link Backoff}. A hub that cannot be reached (the hello or the poll fails to connect, or breaks
+ * off) is left for the next one of {@link HubEndpoints}, with a new {@code hello} there. A clean
+ * stop says {@code goodbye}.
  */
 public final class HttpTransport implements Transport {
 
@@ -34,10 +37,12 @@ public final class HttpTransport implements Transport {
   private static final long REPOLL_PAUSE_MS = 1_000;
   private static final int REMEMBERED_COMMANDS = 1_000;
   private static final long REQUEST_TIMEOUT_MS = 15_000;
+  /** How long a clean stop waits for the hub to take the goodbye. */
+  private static final long GOODBYE_TIMEOUT_MS = 2_000;
 
   private final Vertx vertx;
   private final HttpClient client;
-  private final HubEndpoint hub;
+  private final HubEndpoints.Cursor hubs;
   private final String token;
   private final AgentSession session;
   private final AgentCounters counters;
@@ -47,6 +52,8 @@ public final class HttpTransport implements Transport {
   private long epoch;
   /** Frames other than heartbeats go one after the other, so the hub sees an ack before its result. */
   private Future<Void> lastFrame = Future.succeededFuture();
+  /** The newest heartbeat POST: the goodbye waits for it, or the hub could apply it after and bring the node back. */
+  private Future<Void> lastHeartbeat = Future.succeededFuture();
   /** Command ids the polls brought already, to tell a poll with news from one that only repeats. */
   private final Set<String> delivered = Collections.newSetFromMap(new LinkedHashMap<>() {
     @Override
@@ -61,9 +68,15 @@ public final class HttpTransport implements Transport {
 
   public HttpTransport(Vertx vertx, HttpClient client, HubEndpoint hub, String token, AgentSession session,
       AgentCounters counters, Logger log) {
+    this(vertx, client, HubEndpoints.of(hub).cursor(0), token, session, counters, log);
+  }
+
+  /** @param hubs the hubs to use, from the one to try first; the client must suit them (same TLS) */
+  public HttpTransport(Vertx vertx, HttpClient client, HubEndpoints.Cursor hubs, String token, AgentSession session,
+      AgentCounters counters, Logger log) {
     this.vertx = vertx;
     this.client = client;
-    this.hub = hub;
+    this.hubs = hubs;
     this.token = token;
     this.session = session;
     this.counters = counters;
@@ -81,8 +94,23 @@ public final class HttpTransport implements Transport {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
-    endSession();
-    return Future.succeededFuture();
+    if (!connected) {
+      endSession();
+      return Future.succeededFuture();
+    }
+    // No more polls nor heartbeats (send drops them once stopped); the goodbye goes after the last
+    // heartbeat was answered, so that heartbeat cannot bring the node back after it left.
+    stopPolling();
+    return lastHeartbeat.transform(beaten -> {
+      session.goodbye("agent stopped");
+      return lastFrame;
+    }).timeout(GOODBYE_TIMEOUT_MS, TimeUnit.MILLISECONDS).transform(said -> {
+      if (said.failed()) {
+        log.warn("The hub did not take the goodbye: {}", said.cause().toString());
+      }
+      endSession();
+      return Future.succeededFuture();
+    });
   }
 
   private void hello() {
@@ -98,12 +126,13 @@ public final class HttpTransport implements Transport {
       }
       if (welcomed.succeeded()) {
         backoff.reset();
+        hubs.welcomed();
         connected = true;
         counters.connectionOpened();
-        log.info("Connected to {} (HTTP fallback)", hub.httpUri());
+        log.info("Connected to {} (HTTP fallback)", hubs.current().httpUri());
         poll(current);
       } else {
-        retry(this::hello, "hello");
+        helloAtNextHub();
       }
     });
   }
@@ -119,18 +148,43 @@ public final class HttpTransport implements Transport {
     retry(this::hello, "hello");
   }
 
+  /** The hub in use cannot be reached: the session goes on at the next hub, with a new hello. */
+  private void failover(long of, String reason) {
+    if (of != epoch || stopped) {
+      return;
+    }
+    counters.error(reason);
+    endSession();
+    helloAtNextHub();
+  }
+
+  /** The hello failed or the hub was left: the next hello goes to the next hub. */
+  private void helloAtNextHub() {
+    if (stopped) {
+      return;
+    }
+    long delay = hubs.failed(backoff, session.hubReconnectMaxMs());
+    counters.reconnecting();
+    log.info("Saying hello to {} in {} ms", hubs.current().httpUri(), delay);
+    timer = vertx.setTimer(delay, fired -> hello());
+  }
+
   private void endSession() {
     epoch++;
-    if (polling != null) {
-      // Held by the hub for up to POLL_WAIT_MS otherwise, with a pooled connection the next session needs.
-      polling.reset();
-      polling = null;
-    }
+    stopPolling();
     if (connected) {
       connected = false;
       counters.connectionClosed();
     }
     session.closed();
+  }
+
+  private void stopPolling() {
+    if (polling != null) {
+      // Held by the hub for up to POLL_WAIT_MS otherwise, with a pooled connection the next session needs.
+      polling.reset();
+      polling = null;
+    }
   }
 
   private void poll(long current) {
@@ -144,7 +198,7 @@ public final class HttpTransport implements Transport {
           return send(request, null);
         })
         .onComplete(reply -> {
-          if (current != epoch) {
+          if (current != epoch || stopped) {
             return;
           }
           polling = null;
@@ -156,7 +210,11 @@ public final class HttpTransport implements Transport {
               ? reply.result().json().map(json -> json.getJsonArray("commands")).orElse(null) : null;
           if (commands == null) {
             failed(reply.cause(), reply.result(), "command poll");
-            retry(() -> poll(current), "command poll");
+            if (reply.failed()) {
+              failover(current, "the command poll to " + hubs.current().httpUri() + " failed: " + reply.cause());
+            } else {
+              retry(() -> poll(current), "command poll");
+            }
             return;
           }
           backoff.reset();
@@ -199,7 +257,11 @@ public final class HttpTransport implements Transport {
           session.closed();
         }
       });
-      case Frames.HEARTBEAT -> post("/heartbeat", frame, current);
+      case Frames.HEARTBEAT -> {
+        if (!stopped) {
+          lastHeartbeat = post("/heartbeat", frame, current);
+        }
+      }
       default -> lastFrame = lastFrame.transform(previous -> post("/frames", frame, current));
     }
   }
@@ -238,9 +300,10 @@ public final class HttpTransport implements Transport {
         : "HTTP " + reply.status() + (reply.body().length() == 0 ? "" : ": " + reply.body());
     counters.error(what + ": " + description);
     if (reply != null && reply.status() == 401) {
-      log.error("The hub refused the agent token (HTTP 401 at {}): is it expired or revoked?", hub.httpUri());
+      log.error("The hub refused the agent token (HTTP 401 at {}): is it expired or revoked?",
+          hubs.current().httpUri());
     } else {
-      log.warn("The {} to {} failed: {}", what, hub.httpUri(), description);
+      log.warn("The {} to {} failed: {}", what, hubs.current().httpUri(), description);
     }
   }
 
@@ -253,6 +316,7 @@ public final class HttpTransport implements Transport {
   }
 
   private Future<HttpClientRequest> request(HttpMethod method, String path, long timeoutMs) {
+    HubEndpoint hub = hubs.current();
     return client.request(new RequestOptions()
         .setMethod(method)
         .setHost(hub.host())

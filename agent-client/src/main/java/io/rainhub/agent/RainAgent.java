@@ -2,6 +2,7 @@ package io.rainhub.agent;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,15 +36,19 @@ public final class RainAgent extends VerticleBase {
       NodeActions actions = new NodeActions(loaded.state(), steps, config.allowGuest(), config.scriptTimeout());
       AgentSession session = new AgentSession(vertx, config.identity(), loaded.state(), store, actions,
           loaded.metrics(), counters, LOG, 0);
+      // The hubs share one TLS choice, so one client serves them all.
+      HubEndpoint first = config.hubs().all().get(0);
       transport = switch (config.transport()) {
-        case WS -> new WebSocketTransport(vertx, HubClients.webSocketClient(vertx, config.hub(), config.tls(), 1),
-            config.hub(), config.token(), session, counters, LOG, config.keepAlive());
-        case HTTP -> new HttpTransport(vertx, HubClients.httpClient(vertx, config.hub(), config.tls()), config.hub(),
-            config.token(), session, counters, LOG);
+        case WS -> new WebSocketTransport(vertx, HubClients.webSocketClient(vertx, first, config.tls(), 1),
+            config.hubs().cursor(0), config.token(), session, counters, LOG, config.keepAlive());
+        case HTTP -> new HttpTransport(vertx, HubClients.httpClient(vertx, first, config.tls()),
+            config.hubs().cursor(0), config.token(), session, counters, LOG);
       };
       LOG.info("Agent {} ({}) for {}: node {}, last command #{}, state in {}, scripts in {}",
-          config.identity().name(), config.identity().kind(),
-          config.transport() == AgentConfig.TransportKind.WS ? config.hub().webSocketUri() : config.hub().httpUri(),
+          config.identity().name(), config.identity().kind(), config.hubs().all().stream()
+              .map(config.transport() == AgentConfig.TransportKind.WS
+                  ? HubEndpoint::webSocketUri : HubEndpoint::httpUri)
+              .collect(Collectors.joining(", ")),
           loaded.state().nodeId() == null ? "new" : loaded.state().nodeId(), loaded.state().lastCommandSeq(),
           config.stateDir().toAbsolutePath(), config.scriptsDir().toAbsolutePath());
       transport.start();

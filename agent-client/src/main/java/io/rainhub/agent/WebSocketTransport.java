@@ -18,9 +18,10 @@ import org.slf4j.Logger;
 
 /**
  * One WebSocket to the hub's {@code /agents/ws}, authenticated with the agent token at the
- * upgrade, reopened with {@link Backoff} whenever it closes or cannot open. The backoff resets
- * once the hub has welcomed the agent, not merely when the socket opens: a hub that accepts and
- * then drops every connection is still backed off from.
+ * upgrade, reopened whenever it closes or cannot open: at the next hub of {@link HubEndpoints}
+ * (round-robin), with {@link Backoff} between full rounds. The backoff resets once the hub has
+ * welcomed the agent, not merely when the socket opens: a hub that accepts and then drops every
+ * connection is still backed off from.
  */
 public final class WebSocketTransport implements Transport {
 
@@ -39,7 +40,7 @@ public final class WebSocketTransport implements Transport {
 
   private final Vertx vertx;
   private final WebSocketClient client;
-  private final HubEndpoint hub;
+  private final HubEndpoints.Cursor hubs;
   private final String token;
   private final AgentSession session;
   private final AgentCounters counters;
@@ -55,10 +56,16 @@ public final class WebSocketTransport implements Transport {
 
   public WebSocketTransport(Vertx vertx, WebSocketClient client, HubEndpoint hub, String token,
       AgentSession session, AgentCounters counters, Logger log, KeepAlive keepAlive) {
+    this(vertx, client, HubEndpoints.of(hub).cursor(0), token, session, counters, log, keepAlive);
+  }
+
+  /** @param hubs the hubs to use, from the one to try first; the client must suit them (same TLS) */
+  public WebSocketTransport(Vertx vertx, WebSocketClient client, HubEndpoints.Cursor hubs, String token,
+      AgentSession session, AgentCounters counters, Logger log, KeepAlive keepAlive) {
     this.vertx = vertx;
     this.keepAlive = keepAlive;
     this.client = client;
-    this.hub = hub;
+    this.hubs = hubs;
     this.token = token;
     this.session = session;
     this.counters = counters;
@@ -148,6 +155,7 @@ public final class WebSocketTransport implements Transport {
     candidate.pongHandler(pong -> lastHeardNanos = System.nanoTime());
     candidate.exceptionHandler(error -> log.debug("WebSocket error: {}", error.toString()));
     candidate.closeHandler(closed -> closed(candidate));
+    HubEndpoint hub = hubs.current();
     WebSocketConnectOptions options = new WebSocketConnectOptions()
         .setHost(hub.host())
         .setPort(hub.port())
@@ -156,23 +164,26 @@ public final class WebSocketTransport implements Transport {
         .putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
     candidate.connect(options).onComplete(connected -> {
       if (connected.failed()) {
-        connectFailed(connected.cause());
+        connectFailed(hub, connected.cause());
       } else if (stopped) {
         candidate.close();
       } else {
-        opened(candidate);
+        opened(hub, candidate);
       }
     });
   }
 
-  private void opened(ClientWebSocket open) {
+  private void opened(HubEndpoint hub, ClientWebSocket open) {
     socket = open;
     counters.connectionOpened();
     keepAlive(open);
     log.info("Connected to {}", hub.webSocketUri());
     session.open(frame -> open.writeTextMessage(frame.encode()))
         .timeout(WELCOME_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .onSuccess(welcomed -> backoff.reset())
+        .onSuccess(welcomed -> {
+          backoff.reset();
+          hubs.welcomed();
+        })
         .onFailure(error -> {
           if (!stopped && !open.isClosed()) {
             counters.error("no welcome from the hub: " + error.getMessage());
@@ -190,10 +201,11 @@ public final class WebSocketTransport implements Transport {
     stopKeepAlive();
     counters.connectionClosed();
     session.closed();
+    HubEndpoint hub = hubs.current();
     long delay = scheduleReconnect();
     String how = closed.closeStatusCode() == null ? "without a close frame"
         : "with status " + closed.closeStatusCode() + (closed.closeReason() == null ? "" : " " + closed.closeReason());
-    log.warn("Connection to the hub closed {}; reconnecting in {} ms", how, delay);
+    log.warn("Connection to {} closed {}; reconnecting{} in {} ms", hub.webSocketUri(), how, nextHub(), delay);
   }
 
   private void keepAlive(ClientWebSocket open) {
@@ -216,7 +228,7 @@ public final class WebSocketTransport implements Transport {
     }
   }
 
-  private void connectFailed(Throwable cause) {
+  private void connectFailed(HubEndpoint hub, Throwable cause) {
     if (stopped) {
       return;
     }
@@ -224,21 +236,27 @@ public final class WebSocketTransport implements Transport {
     if (cause instanceof UpgradeRejectedException rejected && rejected.getStatus() == 401) {
       counters.error("401: the hub refused the agent token");
       log.error("The hub refused the agent token (HTTP 401 at {}): is it expired or revoked? "
-          + "Retrying in {} ms in case it is issued again", hub.webSocketUri(), delay);
+          + "Retrying{} in {} ms in case it is issued again", hub.webSocketUri(), nextHub(), delay);
     } else if (cause instanceof UpgradeRejectedException rejected) {
       counters.error("HTTP " + rejected.getStatus() + " at the upgrade");
-      log.error("The hub refused the WebSocket upgrade at {} with HTTP {}; retrying in {} ms",
-          hub.webSocketUri(), rejected.getStatus(), delay);
+      log.error("The hub refused the WebSocket upgrade at {} with HTTP {}; retrying{} in {} ms",
+          hub.webSocketUri(), rejected.getStatus(), nextHub(), delay);
     } else {
       counters.error(String.valueOf(cause));
-      log.warn("Cannot connect to {} ({}); retrying in {} ms", hub.webSocketUri(), cause.toString(), delay);
+      log.warn("Cannot connect to {} ({}); retrying{} in {} ms", hub.webSocketUri(), cause.toString(), nextHub(),
+          delay);
     }
   }
 
   private long scheduleReconnect() {
-    long delay = Math.max(1, backoff.nextDelayMs(session.hubReconnectMaxMs()));
+    long delay = hubs.failed(backoff, session.hubReconnectMaxMs());
     counters.reconnecting();
     reconnectTimer = vertx.setTimer(delay, timer -> connect());
     return delay;
+  }
+
+  /** For logs, after a failure moved the cursor: which hub comes next, when there are several. */
+  private String nextHub() {
+    return hubs.size() == 1 ? "" : " to " + hubs.current().webSocketUri();
   }
 }

@@ -73,7 +73,7 @@ public final class FakeHub {
     return "ws://localhost:" + server.actualPort();
   }
 
-  String httpUri() {
+  public String httpUri() {
     return "http://localhost:" + server.actualPort();
   }
 
@@ -105,6 +105,12 @@ public final class FakeHub {
   /** The HTTP fallback forgets the node: its next request gets 404. */
   void forget(String nodeId) {
     httpNodes.remove(nodeId);
+  }
+
+  /** The hub goes away: the server stops listening and every connection, socket or poll, is closed. */
+  public void close() {
+    closeSockets();
+    server.close().await();
   }
 
   void closeSockets() {

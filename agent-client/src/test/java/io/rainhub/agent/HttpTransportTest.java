@@ -30,7 +30,7 @@ class HttpTransportTest {
     FakeHub hub = FakeHub.start(vertx);
     hub.keepResulted = true; // every poll brings the command back, as for a hub that lost the result
     Path marker = work.resolve("marker.txt");
-    AgentConfig config = new AgentConfig(HubEndpoint.parse(hub.httpUri()), "T",
+    AgentConfig config = new AgentConfig(HubEndpoints.parse(hub.httpUri()), "T",
         new AgentIdentity("rainserver", "h", "10.0.0.8", null, Map.of(), List.of("/shop/*", "/cart/*"),
             AgentIdentity.currentVersion()),
         Files.createDirectories(work.resolve("scripts")), work.resolve("state"), true,
@@ -66,7 +66,7 @@ class HttpTransportTest {
   @Test
   void aHubThatForgotTheNodeGetsANewHello(Vertx vertx) throws Exception {
     FakeHub hub = FakeHub.start(vertx);
-    AgentConfig config = new AgentConfig(HubEndpoint.parse(hub.httpUri()), "T",
+    AgentConfig config = new AgentConfig(HubEndpoints.parse(hub.httpUri()), "T",
         new AgentIdentity("generic", "g", "10.0.0.7", null, Map.of(), List.of(), AgentIdentity.currentVersion()),
         Files.createDirectories(work.resolve("scripts")), work.resolve("state"), false,
         AgentConfig.TransportKind.HTTP, TlsSettings.DEFAULT, Duration.ofSeconds(20));
@@ -82,5 +82,49 @@ class HttpTransportTest {
     hub.await(Frames.HEARTBEAT, heartbeats + 2);
     assertThat(agent.counters().reconnects()).isPositive();
     assertThat(agent.counters().lastError()).contains("404");
+  }
+
+  @Test
+  void whenItsHubGoesAwayTheAgentSaysHelloToTheNextHubWithinASecond(Vertx vertx) throws Exception {
+    FakeHub first = FakeHub.start(vertx);
+    FakeHub second = FakeHub.start(vertx);
+    vertx.deployVerticle(new RainAgent(genericAgent("g", first.httpUri() + "," + second.httpUri()))).await();
+    first.await(Frames.HEARTBEAT, 2);
+
+    long closedAt = System.nanoTime();
+    first.close();
+
+    Received hello = second.await(Frames.HELLO, 1, Duration.ofSeconds(5)).get(0);
+    assertThat(Duration.ofNanos(hello.nanos() - closedAt)).as("a failover, not a backoff")
+        .isLessThan(Duration.ofMillis(1_000));
+    assertThat(hello.via()).isEqualTo("http");
+    assertThat(hello.body().getString("nodeId")).as("the same node, resumed").isEqualTo("node-g");
+    second.await(Frames.HEARTBEAT, 2);
+  }
+
+  @Test
+  void aCleanStopSaysGoodbyeAfterTheLastHeartbeat(Vertx vertx) throws Exception {
+    FakeHub hub = FakeHub.start(vertx);
+    String deployment = vertx.deployVerticle(new RainAgent(genericAgent("g", hub.httpUri()))).await();
+    hub.await(Frames.HEARTBEAT, 2);
+
+    vertx.undeploy(deployment).await();
+
+    List<Received> goodbyes = hub.frames(Frames.GOODBYE);
+    assertThat(goodbyes).singleElement().satisfies(goodbye -> {
+      assertThat(goodbye.nodeId()).isEqualTo("node-g");
+      assertThat(goodbye.via()).isEqualTo("http");
+      assertThat(goodbye.body().getString("reason")).isEqualTo("agent stopped");
+    });
+    Thread.sleep(500);
+    assertThat(hub.received.get(hub.received.size() - 1).type()).as("nothing after the goodbye")
+        .isEqualTo(Frames.GOODBYE);
+  }
+
+  private AgentConfig genericAgent(String name, String hubs) throws Exception {
+    return new AgentConfig(HubEndpoints.parse(hubs), "T",
+        new AgentIdentity("generic", name, "10.0.0.7", null, Map.of(), List.of(), AgentIdentity.currentVersion()),
+        Files.createDirectories(work.resolve("scripts")), work.resolve("state"), false,
+        AgentConfig.TransportKind.HTTP, TlsSettings.DEFAULT, Duration.ofSeconds(20));
   }
 }

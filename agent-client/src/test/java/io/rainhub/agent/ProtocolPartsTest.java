@@ -27,6 +27,35 @@ class ProtocolPartsTest {
   }
 
   @Test
+  void aFailedHubIsLeftForTheNextAtOnceAndOnlyAFullRoundOfFailuresBacksOff() {
+    HubEndpoints hubs = HubEndpoints.parse("ws://a:1,ws://b:2,ws://c:3");
+    HubEndpoints.Cursor cursor = hubs.cursor(4);
+    // A base far above the failover jitter: a delay from the backoff is told apart from a failover.
+    Backoff backoff = new Backoff(1_000_000_000L, 1_000_000_000L);
+    assertThat(cursor.current().host()).as("4 mod 3").isEqualTo("b");
+
+    assertThat(cursor.failed(backoff, 0)).isBetween(1L, HubEndpoints.FAILOVER_JITTER_MS);
+    assertThat(cursor.current().host()).isEqualTo("c");
+    assertThat(cursor.failed(backoff, 0)).isBetween(1L, HubEndpoints.FAILOVER_JITTER_MS);
+    assertThat(cursor.current().host()).isEqualTo("a");
+    assertThat(cursor.failed(backoff, 0)).as("every hub failed: back off").isGreaterThan(HubEndpoints.FAILOVER_JITTER_MS);
+    assertThat(cursor.current().host()).isEqualTo("b");
+    assertThat(cursor.failed(backoff, 0)).as("a new round").isBetween(1L, HubEndpoints.FAILOVER_JITTER_MS);
+    cursor.welcomed();
+    assertThat(cursor.failed(backoff, 0)).isBetween(1L, HubEndpoints.FAILOVER_JITTER_MS);
+    assertThat(cursor.failed(backoff, 0)).isBetween(1L, HubEndpoints.FAILOVER_JITTER_MS);
+    assertThat(cursor.current().host()).isEqualTo("b");
+
+    HubEndpoints.Cursor single = HubEndpoints.parse("ws://a:1").cursor(0);
+    assertThat(single.failed(new Backoff(1_000_000_000L, 1_000_000_000L), 0)).as("one hub: every failure backs off")
+        .isGreaterThan(HubEndpoints.FAILOVER_JITTER_MS);
+    assertThat(single.current().host()).isEqualTo("a");
+    assertThatThrownBy(() -> HubEndpoints.parse("ws://a:1,https://b")).hasMessageContaining("must all use TLS");
+    assertThatThrownBy(() -> HubEndpoints.parse("ws://a:1,ws:/b")).hasMessageContaining("ws:/b");
+    assertThatThrownBy(() -> HubEndpoints.parse(" , ")).hasMessageContaining("no hub given");
+  }
+
+  @Test
   void backoffDelaysStayUnderADoublingCeilingUpToTheCapAndResetAfterASuccess() {
     Backoff backoff = new Backoff(250, 15_000);
     long[] ceilings = {250, 500, 1_000, 2_000, 4_000, 8_000, 15_000, 15_000, 15_000};

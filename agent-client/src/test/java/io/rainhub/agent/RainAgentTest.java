@@ -41,7 +41,7 @@ class RainAgentTest {
   }
 
   private AgentConfig config(String name, boolean allowGuest) {
-    return new AgentConfig(HubEndpoint.parse(hub.wsUri()), "T",
+    return new AgentConfig(HubEndpoints.parse(hub.wsUri()), "T",
         new AgentIdentity("mothership", name, "10.0.0.9", CAPACITY, Map.of("zone", "z1"), List.of(),
             AgentIdentity.currentVersion()),
         scripts, stateDir(name), allowGuest, AgentConfig.TransportKind.WS, TlsSettings.DEFAULT,
@@ -131,9 +131,58 @@ class RainAgentTest {
   }
 
   @Test
+  void whenItsHubGoesAwayTheAgentIsWelcomedByTheNextHubWithinASecondAsTheSameNode() throws Exception {
+    FakeHub second = FakeHub.start(vertx);
+    AgentConfig single = config("a", false);
+    deploy(new AgentConfig(HubEndpoints.parse(List.of(hub.wsUri() + "," + second.wsUri())), single.token(),
+        single.identity(), single.scriptsDir(), single.stateDir(), false, single.transport(), single.tls(),
+        single.scriptTimeout()));
+    hub.await(Frames.HELLO, 1);
+    awaitNodeIdStored("a");
+
+    long closedAt = System.nanoTime();
+    hub.close();
+
+    Received hello = second.await(Frames.HELLO, 1, Duration.ofSeconds(5)).get(0);
+    assertThat(Duration.ofNanos(hello.nanos() - closedAt)).as("a failover, not a backoff")
+        .isLessThan(Duration.ofMillis(1_000));
+    assertThat(hello.body().getString("nodeId")).as("the same node, resumed").isEqualTo("node-a");
+    second.await(Frames.HEARTBEAT, 2);
+    assertThat(hub.frames(Frames.HELLO)).hasSize(1);
+  }
+
+  @Test
+  void aDeadFirstHubCostsOneFailedConnect() throws Exception {
+    FakeHub dead = FakeHub.start(vertx);
+    dead.close();
+    AgentConfig single = config("a", false);
+    long started = System.nanoTime();
+    deploy(new AgentConfig(HubEndpoints.parse(List.of(dead.wsUri(), hub.wsUri())), single.token(),
+        single.identity(), single.scriptsDir(), single.stateDir(), false, single.transport(), single.tls(),
+        single.scriptTimeout()));
+
+    Received hello = hub.await(Frames.HELLO, 1).get(0);
+    assertThat(Duration.ofNanos(hello.nanos() - started)).isLessThan(Duration.ofMillis(1_000));
+    awaitNodeIdStored("a");
+  }
+
+  /** Lets the welcome's node id land in the state directory before the test's directory is deleted. */
+  private void awaitNodeIdStored(String name) {
+    Path file = stateDir(name).resolve(FileStateStore.FILE_NAME);
+    awaitThat(() -> {
+      try {
+        return Files.exists(file) && !Files.exists(stateDir(name).resolve(FileStateStore.FILE_NAME + ".tmp"))
+            && Files.readString(file).contains("node-" + name);
+      } catch (java.io.IOException renamedMeanwhile) {
+        return false;
+      }
+    }, Duration.ofSeconds(5), "the node id stored");
+  }
+
+  @Test
   void aHubThatHangsWithoutClosingTheSocketIsLeftAndReconnectedTo() throws Exception {
     AgentConfig quick = config("a", false);
-    deploy(new AgentConfig(quick.hub(), quick.token(), quick.identity(), quick.scriptsDir(), quick.stateDir(),
+    deploy(new AgentConfig(quick.hubs(), quick.token(), quick.identity(), quick.scriptsDir(), quick.stateDir(),
         quick.allowGuest(), quick.transport(), quick.tls(), quick.scriptTimeout(),
         new WebSocketTransport.KeepAlive(Duration.ofMillis(100), Duration.ofMillis(600))));
     hub.await(Frames.HELLO, 1);

@@ -197,6 +197,9 @@ final class AgentGateway {
           fromAgent(ctx, frame.body().copy().put("nodeId", nodeId)));
       case "event" -> LeaderRequests.request(vertx, HV_AGENT_EVENT,
           fromAgent(ctx, new JsonObject().put("nodeId", nodeId).put("event", frame.body())));
+      // The agent stops cleanly: the node leaves now (as agents/AgentSession does for the socket's goodbye).
+      case "goodbye" -> LeaderRequests.request(vertx, HV_AGENT_GOODBYE, fromAgent(ctx,
+          new JsonObject().put("nodeId", nodeId).put("reason", frame.body().getString("reason"))));
       case "ack", "error" -> Future.succeededFuture();
       default -> Future.failedFuture(badFrame(new FrameException("malformed", "POST a " + frame.type()
           + " frame to its own path under /agents/http/.", frame.id())));

@@ -804,6 +804,30 @@ abstract class AgentGatewayContract extends HubContract {
     }
   }
 
+  @Test
+  void aGoodbyeOverTheHttpFallbackMakesTheNodeLeftAtOnceNotLost() {
+    String token = issueAgentToken().getString("token");
+    HttpResponse<Buffer> hello = await(hub.postJson("/agents/http/hello", token,
+        TestAgent.frame("hello", TestAgent.mothershipHello(unique("http-bye"), 4, 4096).put("labels", pool(unique("pool"))))));
+    assertThat(hello.statusCode()).as(hello.bodyAsString()).isEqualTo(200);
+    String nodeId = hello.bodyAsJsonObject().getJsonObject("body").getString("nodeId");
+    long mark = eventMark();
+
+    long saidAt = System.currentTimeMillis();
+    HttpResponse<Buffer> goodbye = await(hub.postJson("/agents/http/frames?node=" + nodeId, token,
+        TestAgent.frame("goodbye", new JsonObject().put("reason", "agent stopped"))));
+
+    assertThat(goodbye.statusCode()).as(goodbye.bodyAsString()).isEqualTo(204);
+    awaitState("/mothership/" + nodeId, "LEFT");
+    assertThat(System.currentTimeMillis() - saidAt).as("left at once, not after the TTL").isLessThan(TTL_MS);
+    assertThat(awaitEvent(mark, "node.left", nodeId)).isNotNull();
+    sleep(TTL_MS + 200);
+    assertThat(events(mark, "node.lost,node.suspect")).as("never suspect nor lost").filteredOn(
+        event -> event.encode().contains(nodeId)).isEmpty();
+    assertProblem(await(hub.postJson("/agents/http/frames?node=" + nodeId, token,
+        TestAgent.frame("goodbye", new JsonObject().put("reason", "x".repeat(201))))), 400);
+  }
+
   // ------------------------------------------------------------------ what operators see
 
   @Test

@@ -1,8 +1,9 @@
 package io.rainhub.agent.cli;
 
-import io.rainhub.agent.HubEndpoint;
+import io.rainhub.agent.HubEndpoints;
 import io.rainhub.agent.TlsSettings;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -18,10 +19,11 @@ final class HubOptions {
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
 
-  @Option(names = "--hub", paramLabel = "URI",
+  @Option(names = "--hub", paramLabel = "URI[,URI...]",
       description = "Required. The hub: ws://, wss://, http:// or https:// host:port (the scheme says whether TLS "
-          + "is on; both transports use it).")
-  String hub;
+          + "is on; both transports use it). Several hubs of one cluster, comma-separated or with --hub again, all "
+          + "with TLS or all without: the agent uses the first and moves to the next when a hub cannot be reached.")
+  List<String> hubs;
 
   @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:RAIN_AGENT_TOKEN}",
       description = "The agent token, sent as 'Authorization: Bearer TOKEN'. Default: the environment variable "
@@ -40,15 +42,20 @@ final class HubOptions {
   @Option(names = "--client-key", paramLabel = "PEM", description = "The client certificate's private key.")
   Path clientKey;
 
-  HubEndpoint endpoint() {
-    if (hub == null) {
+  HubEndpoints endpoints() {
+    if (hubs == null || hubs.isEmpty()) {
       throw new ParameterException(spec.commandLine(), "Missing required option: --hub");
     }
     try {
-      return HubEndpoint.parse(hub);
+      return HubEndpoints.parse(hubs);
     } catch (IllegalArgumentException invalid) {
       throw new ParameterException(spec.commandLine(), "--hub: " + invalid.getMessage());
     }
+  }
+
+  /** The hubs as given, comma-separated: the simulator's option. */
+  String hubList() {
+    return String.join(",", hubs);
   }
 
   String token() {

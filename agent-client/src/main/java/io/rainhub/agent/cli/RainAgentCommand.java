@@ -133,7 +133,7 @@ public final class RainAgentCommand implements Callable<Integer> {
       case "http" -> AgentConfig.TransportKind.HTTP;
       default -> throw new ParameterException(spec.commandLine(), "--transport must be ws or http: " + transport);
     };
-    return new AgentConfig(hubOptions.endpoint(), hubOptions.token(), identity, scripts,
+    return new AgentConfig(hubOptions.endpoints(), hubOptions.token(), identity, scripts,
         stateDir == null ? Path.of("rain-agent-state", name) : stateDir, allowGuest, transportKind,
         hubOptions.tls(), scriptTimeout);
   }

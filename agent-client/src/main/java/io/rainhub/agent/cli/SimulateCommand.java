@@ -100,8 +100,8 @@ public final class SimulateCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "--count and --report-seconds must be at least 1, --heartbeat-ms and --blast-seconds not negative");
     }
-    hubOptions.endpoint(); // a bad --hub fails here, before any agent starts
-    return new SimulatorOptions().setHub(hubOptions.hub).setToken(hubOptions.token()).setTls(hubOptions.tls())
+    hubOptions.endpoints(); // a bad --hub fails here, before any agent starts
+    return new SimulatorOptions().setHub(hubOptions.hubList()).setToken(hubOptions.token()).setTls(hubOptions.tls())
         .setCount(count).setKind(kind).setNamePrefix(namePrefix).setCapacity(capacity).setHeartbeatMs(heartbeatMs)
         .setConnectRatePerSecond(connectRate);
   }

@@ -2,7 +2,7 @@ package io.rainhub.agent.sim;
 
 import io.rainhub.agent.AgentCounters;
 import io.rainhub.agent.HubClients;
-import io.rainhub.agent.HubEndpoint;
+import io.rainhub.agent.HubEndpoints;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
@@ -14,6 +14,8 @@ import java.util.List;
  * Many agents in one JVM speaking the real protocol (hello, welcome, heartbeats, ack and result,
  * reconnects with backoff) to load a hub: the {@code simulate} command, and a library for
  * benchmarks. Each agent keeps its state in memory and runs every command at once with success.
+ * With several hubs they are spread over them (sim-1 on the first, sim-2 on the second, …) and fail
+ * over like an agent.
  *
  * <pre>{@code
  * AgentSimulator simulator = new AgentSimulator(vertx, new SimulatorOptions()
@@ -45,8 +47,8 @@ public final class AgentSimulator {
    *     refuses them: watch {@link #counters()})
    */
   public Future<Void> start() {
-    HubEndpoint hub = HubEndpoint.parse(options.getHub());
-    client = HubClients.webSocketClient(vertx, hub, options.getTls(), options.getCount());
+    HubEndpoints hubs = HubEndpoints.parse(options.getHub());
+    client = HubClients.webSocketClient(vertx, hubs.all().get(0), options.getTls(), options.getCount());
     // One shard per event loop, as many as Vert.x starts by default.
     int shardCount = Math.min(options.getCount(), 2 * Runtime.getRuntime().availableProcessors());
     List<List<SimulatedAgent>> slices = new ArrayList<>();
@@ -54,7 +56,8 @@ public final class AgentSimulator {
       slices.add(new ArrayList<>());
     }
     for (int number = 1; number <= options.getCount(); number++) {
-      SimulatedAgent agent = new SimulatedAgent(vertx, client, hub, options, number, counters);
+      SimulatedAgent agent = new SimulatedAgent(vertx, client, hubs.cursor(number - 1), options, number,
+          counters);
       agents.add(agent);
       slices.get(number % shardCount).add(agent);
     }

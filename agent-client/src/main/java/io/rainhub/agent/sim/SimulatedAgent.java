@@ -4,7 +4,7 @@ import io.rainhub.agent.AgentCounters;
 import io.rainhub.agent.AgentIdentity;
 import io.rainhub.agent.AgentSession;
 import io.rainhub.agent.AgentState;
-import io.rainhub.agent.HubEndpoint;
+import io.rainhub.agent.HubEndpoints;
 import io.rainhub.agent.MetricsSource;
 import io.rainhub.agent.NodeActions;
 import io.rainhub.agent.StateStore;
@@ -41,7 +41,7 @@ final class SimulatedAgent {
   private final WebSocketTransport transport;
 
   /** @param number 1, 2, …: gives the name and a unique address in 10.0.0.0/8 */
-  SimulatedAgent(Vertx vertx, WebSocketClient client, HubEndpoint hub, SimulatorOptions options, int number,
+  SimulatedAgent(Vertx vertx, WebSocketClient client, HubEndpoints.Cursor hubs, SimulatorOptions options, int number,
       AgentCounters counters) {
     String name = options.getNamePrefix() + number;
     String address = "10." + (number >> 16 & 255) + "." + (number >> 8 & 255) + "." + (number & 255);
@@ -52,7 +52,7 @@ final class SimulatedAgent {
     NodeActions actions = new NodeActions(state, new InstantSteps(), true, Duration.ZERO);
     session = new AgentSession(vertx, identity, state, StateStore.inMemory(), actions, FIXED_METRICS, counters,
         LOG, options.getHeartbeatMs());
-    transport = new WebSocketTransport(vertx, client, hub, options.getToken(), session, counters, LOG,
+    transport = new WebSocketTransport(vertx, client, hubs, options.getToken(), session, counters, LOG,
         WebSocketTransport.KeepAlive.DEFAULT);
   }
 

@@ -21,7 +21,11 @@ public final class SimulatorOptions {
     return hub;
   }
 
-  /** {@code ws://}, {@code wss://}, {@code http://} or {@code https://} host and port of the hub. */
+  /**
+   * {@code ws://}, {@code wss://}, {@code http://} or {@code https://} host and port of the hub; or
+   * several hubs of one cluster, comma-separated: the agents are spread over them (agent i, from 0, starts at
+   * hub i mod n) and fail over to the next.
+   */
   public SimulatorOptions setHub(String hub) {
     this.hub = hub;
     return this;

@@ -57,7 +57,7 @@ class RainAgentCommandTest {
 
     AgentConfig config = command.config();
 
-    assertThat(config.hub()).isEqualTo(new HubEndpoint(true, "hub.example", 8443, "/rain"));
+    assertThat(config.hubs().all()).containsExactly(new HubEndpoint(true, "hub.example", 8443, "/rain"));
     assertThat(config.token()).isEqualTo("T");
     assertThat(config.identity().capacity()).isEqualTo(new JsonObject().put("cpu", 4L).put("ramMb", 8192L)
         .put("bandwidthMbps", 1000.5));
@@ -87,6 +87,41 @@ class RainAgentCommandTest {
     assertThat(run("--hub", "ftp://h", "--token", "T", "--kind", "generic", "--name", "n1", "--scripts",
         scripts.toString())).isEqualTo(2);
     assertThat(err.toString()).contains("--hub: the hub's URI must start with ws://");
+  }
+
+  @Test
+  void hubTakesAListRepeatedOrCommaSeparatedAllWithTheSameTls() {
+    RainAgentCommand command = new RainAgentCommand();
+    new CommandLine(command).parseArgs("--hub", "ws://h1:8080, ws://h2:8080/rain", "--hub", "http://h3", "--token", "T",
+        "--kind", "generic", "--name", "n1", "--scripts", scripts.toString());
+
+    assertThat(command.config().hubs().all()).containsExactly(new HubEndpoint(false, "h1", 8080, ""),
+        new HubEndpoint(false, "h2", 8080, "/rain"), new HubEndpoint(false, "h3", 80, ""));
+
+    List<String> base = List.of("--token", "T", "--kind", "generic", "--name", "n1", "--scripts", scripts.toString());
+    assertThat(runWith(base, "--hub", "ws://h1:8080,wss://h2:8443")).isEqualTo(2);
+    assertThat(err.toString()).contains("--hub: the hubs must all use TLS (wss://, https://) or none");
+    assertThat(runWith(base, "--hub", "ws://h1:8080", "--hub", "https://h2")).isEqualTo(2);
+    assertThat(err.toString()).contains("the hubs must all use TLS");
+    assertThat(runWith(base, "--hub", "ws://h1:8080,ftp://h2:21")).isEqualTo(2);
+    assertThat(err.toString()).contains("--hub: the hub's URI must start with ws://", "ftp://h2:21");
+    assertThat(runWith(base, "--hub", "ws://h1:8080,ws://")).isEqualTo(2);
+    assertThat(err.toString()).contains("--hub: ", "ws://");
+  }
+
+  @Test
+  void simulateSpreadsItsAgentsOverTheHubs(Vertx vertx) {
+    FakeHub first = FakeHub.start(vertx);
+    FakeHub second = FakeHub.start(vertx);
+
+    int exit = run("simulate", "--count", "4", "--hub", first.wsUri() + "," + second.wsUri(), "--token", "T",
+        "--heartbeat-ms", "200", "--connect-rate", "100/s", "--report-seconds", "1", "--blast-seconds", "1");
+
+    assertThat(exit).isZero();
+    assertThat(first.await(Frames.HELLO, 2)).extracting(hello -> hello.body().getString("name"))
+        .containsExactlyInAnyOrder("sim-1", "sim-3");
+    assertThat(second.await(Frames.HELLO, 2)).extracting(hello -> hello.body().getString("name"))
+        .containsExactlyInAnyOrder("sim-2", "sim-4");
   }
 
   @Test
