@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.Future;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
@@ -13,6 +14,8 @@ import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +37,7 @@ class AgentMutualTlsTest {
 
   private Hub hub;
   private WebClient people;
+  private final List<WebSocketClient> clients = new ArrayList<>();
 
   @BeforeEach
   void start() throws Exception {
@@ -51,6 +55,7 @@ class AgentMutualTlsTest {
 
   @AfterEach
   void stop() throws Exception {
+    clients.forEach(WebSocketClient::close);
     hub.stop();
   }
 
@@ -87,7 +92,11 @@ class AgentMutualTlsTest {
     if (cert != null) {
       options.setKeyCertOptions(new PemKeyCertOptions().setCertPath(resource(cert)).setKeyPath(resource(key)));
     }
-    return hub.vertx().createWebSocketClient(options).connect(new WebSocketConnectOptions().setHost("localhost")
+    // Kept referenced until the test ends: Vert.x shuts an unreferenced client down when it is
+    // garbage collected, aborting its handshake (vert.x#5839; this test failed that way under load).
+    WebSocketClient client = hub.vertx().createWebSocketClient(options);
+    clients.add(client);
+    return client.connect(new WebSocketConnectOptions().setHost("localhost")
         .setPort(hub.port()).setURI("/agents/ws").addHeader("Authorization", "Bearer " + token));
   }
 
