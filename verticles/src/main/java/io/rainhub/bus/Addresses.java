@@ -96,8 +96,6 @@ public final class Addresses {
    * stops the singletons and campaigns again.
    */
   public static final String LEADER_FENCED = "leader.fenced";
-  /** Published to the cluster by a hub that took the lease: {epoch, holder, holderInfo}. */
-  public static final String LEADER_ELECTED = "leader.elected";
 
   /**
    * Published on each hub's local bus by the events verticle: a JSON array of events just

@@ -1,6 +1,5 @@
 package io.rainhub.leader;
 
-import static io.rainhub.bus.Addresses.LEADER_ELECTED;
 import static io.rainhub.bus.Addresses.LEADER_FENCED;
 
 import io.rainhub.hypervisor.HypervisorVerticle;
@@ -165,11 +164,7 @@ public class LeaderVerticle extends VerticleBase {
     renewLater();
     return vertx.deployVerticle(HypervisorVerticle::new,
             new DeploymentOptions().setConfig(singletonConfig.copy().put("epoch", wonEpoch)))
-        .onSuccess(id -> {
-          singletonDeployment = id;
-          vertx.eventBus().publish(LEADER_ELECTED, new JsonObject().put("epoch", wonEpoch).put("holder", me.id())
-              .put("holderInfo", me.info()));
-        })
+        .onSuccess(id -> singletonDeployment = id)
         .mapEmpty();
   }
 

@@ -131,6 +131,15 @@ class ClusterTakeoverIT {
     clients.shutdown();
 
     assertThat(takeoverMillis).as("takeover time after kill -9, ms").isLessThanOrEqualTo(5_000);
+    // The new leader forgot every heartbeat at takeover: one heard since then from the agent that
+    // was on the dead hub means it failed over to the survivor.
+    JsonArray agents = viaB.get("/v1.0/agents").getJsonArray("items");
+    for (String name : List.of("on-a", "on-b")) {
+      JsonObject agent = agents.stream().map(JsonObject.class::cast).filter(a -> name.equals(a.getString("name")))
+          .findFirst().orElseThrow();
+      assertThat(agent.getString("lastHeartbeatAt")).as(name + " heartbeats to the new leader").isNotNull();
+      assertThat(agent.getString("state")).as(name).isEqualTo("AVAILABLE");
+    }
     JsonArray trouble = viaB.get("/v1.0/events?since=" + mark
         + "&types=node.suspect,node.lost,instance.rescheduled,instance.unplaced").getJsonArray("items");
     assertThat(trouble).as("nothing declared SUSPECT or LOST, nothing moved").isEmpty();
