@@ -37,6 +37,7 @@ class ClusterTakeoverIT {
   Path work;
 
   private final List<ChildProcess> processes = new ArrayList<>();
+  private final List<ChildProcess> hubs = new ArrayList<>();
   private ClusterDatabase database;
 
   @AfterEach
@@ -51,13 +52,9 @@ class ClusterTakeoverIT {
 
   @Test
   void killingTheLeaderWithAgentsOnBothHubsIsFastAndQuiet() throws Exception {
-    database = ClusterDatabase.create();
-    int[] http = {ChildProcess.freePort(), ChildProcess.freePort()};
-    int[] cluster = {ChildProcess.freePort(), ChildProcess.freePort()};
-    ChildProcess leader = startHub("a", http[0], cluster, 0);
-    leader.awaitLine(LEADS, START);
-    ChildProcess follower = startHub("b", http[1], cluster, 1);
-    follower.awaitLine("Rain Hub serving", START);
+    int[] http = startCluster();
+    ChildProcess leader = hubs.get(0);
+    ChildProcess follower = hubs.get(1);
     HubApi viaA = new HubApi(http[0]).login(PASSWORD);
     HubApi viaB = new HubApi(http[1]).login(PASSWORD);
 
@@ -163,13 +160,9 @@ class ClusterTakeoverIT {
 
   @Test
   void aHungLeaderIsReplacedAndWritesNothingWhenItWakesAndAStandaloneHubIsRefused() throws Exception {
-    database = ClusterDatabase.create();
-    int[] http = {ChildProcess.freePort(), ChildProcess.freePort()};
-    int[] cluster = {ChildProcess.freePort(), ChildProcess.freePort()};
-    ChildProcess leader = startHub("a", http[0], cluster, 0);
-    leader.awaitLine(LEADS, START);
-    ChildProcess follower = startHub("b", http[1], cluster, 1);
-    follower.awaitLine("Rain Hub serving", START);
+    int[] http = startCluster();
+    ChildProcess leader = hubs.get(0);
+    ChildProcess follower = hubs.get(1);
 
     // A standalone hub on the cluster's database is refused while the leader renews its lease.
     Path standaloneDir = Files.createDirectories(work.resolve("standalone"));
@@ -210,6 +203,18 @@ class ClusterTakeoverIT {
     assertThat(answered.status()).as(answered.body()).isEqualTo(201);
     assertThat(database.queryLong("SELECT COUNT(*) FROM motherships WHERE name = 'sent-to-hung'")).isOne();
     System.out.printf("ClusterTakeoverIT: takeover %d ms after SIGSTOP (lease %d ms)%n", takeoverMillis, LEASE_MS);
+  }
+
+  /** A fresh database and two clustered hubs on it, the first holding the lease; their HTTP ports. */
+  private int[] startCluster() throws Exception {
+    database = ClusterDatabase.create();
+    int[] http = {ChildProcess.freePort(), ChildProcess.freePort()};
+    int[] cluster = {ChildProcess.freePort(), ChildProcess.freePort()};
+    hubs.add(startHub("a", http[0], cluster, 0));
+    hubs.get(0).awaitLine(LEADS, START);
+    hubs.add(startHub("b", http[1], cluster, 1));
+    hubs.get(1).awaitLine("Rain Hub serving", START);
+    return http;
   }
 
   private ChildProcess startHub(String name, int httpPort, int[] clusterPorts, int self) throws Exception {
