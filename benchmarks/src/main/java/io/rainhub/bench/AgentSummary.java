@@ -61,7 +61,7 @@ final class AgentSummary {
   void print(Map<String, String> facts, AgentBenchmarkOptions options, String hubJvmFlags) {
     SummaryText s = new SummaryText("Agent benchmark summary", LABEL_WIDTH);
     s.dateMachineJava(facts);
-    s.row("commit", commit());
+    s.row("commit", Machine.commit());
     s.loadAverage(facts);
     s.row("hub", String.format(Locale.ROOT, "%s%s; heartbeat %d ms, TTL %d ms; hub JVM: %s", options.hub,
         options.hubPid > 0 ? " (pid " + options.hubPid + ")" : "", options.heartbeatMs, options.ttlMs, hubJvmFlags));
@@ -78,14 +78,5 @@ final class AgentSummary {
     targets.forEach(line -> s.raw(line + "\n"));
     System.out.print(s.end());
     System.out.flush();
-  }
-
-  private static String commit() {
-    String head = Programs.output(List.of("git", "rev-parse", "--short", "HEAD"), 10);
-    if (head == null || head.isBlank()) {
-      return "unknown (not a git checkout)";
-    }
-    String dirty = Programs.output(List.of("git", "status", "--porcelain", "--untracked-files=no"), 10);
-    return head.trim() + (dirty != null && !dirty.isBlank() ? " + uncommitted changes" : "");
   }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +30,16 @@ final class Machine {
       facts.put("load", "unknown");
     }
     return facts;
+  }
+
+  /** The checkout's short commit, marked when it has uncommitted changes. */
+  static String commit() {
+    String head = Programs.output(List.of("git", "rev-parse", "--short", "HEAD"), 10);
+    if (head == null || head.isBlank()) {
+      return "unknown (not a git checkout)";
+    }
+    String dirty = Programs.output(List.of("git", "status", "--porcelain", "--untracked-files=no"), 10);
+    return head.trim() + (dirty != null && !dirty.isBlank() ? " + uncommitted changes" : "");
   }
 
   private static Optional<String> procLine(String file, String key) {
