@@ -10,6 +10,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.regex.Pattern;
 
 /** How handlers answer: JSON bodies, and bus requests whose reply becomes the response. */
 public final class Replies {
@@ -19,6 +21,10 @@ public final class Replies {
    * died (its registration outlives it briefly in a cluster), so the client gets 503 and retries.
    */
   public static final DeliveryOptions BUS_OPTIONS = new DeliveryOptions().setSendTimeout(10_000);
+
+  /** A client's own key for a request it may retry (the IETF httpapi Idempotency-Key draft). */
+  public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+  private static final Pattern SANE_KEY = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
   private Replies() {
   }
@@ -43,10 +49,28 @@ public final class Replies {
     askHypervisor(ctx, address, body).onSuccess(reply -> respond(ctx, status, reply)).onFailure(ctx::fail);
   }
 
-  /** The hypervisor's reply to {@code body}, with the request's id when the request is mutating. */
+  /**
+   * The hypervisor's reply to {@code body}. A mutating request is applied once per id: the
+   * caller's {@code Idempotency-Key} (scoped to the caller, so two users' keys never meet), else the
+   * request's {@code X-Request-Id}; a repeat gets the first answer.
+   */
   public static <T> Future<Message<T>> askHypervisor(RoutingContext ctx, String address, JsonObject body) {
-    String requestId = ctx.request().method() == HttpMethod.GET ? null : RequestIds.of(ctx);
+    String requestId = ctx.request().method() == HttpMethod.GET ? null : onceKey(ctx);
     return LeaderRequests.request(ctx.vertx(), address, body, requestId);
+  }
+
+  private static String onceKey(RoutingContext ctx) {
+    String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
+    if (key == null) {
+      return RequestIds.of(ctx);
+    }
+    if (!SANE_KEY.matcher(key).matches()) {
+      throw new ProblemException(new Problem(400, "Invalid Idempotency-Key", "The Idempotency-Key header must be"
+          + " 1-64 of A-Z a-z 0-9 . _ : - (one key per distinct request, reused only to retry it).",
+          List.of(new Problem.InvalidParam(IDEMPOTENCY_KEY, "must be 1-64 of A-Z a-z 0-9 . _ : -"))));
+    }
+    String caller = ctx.user() == null ? "anonymous" : ctx.user().principal().getString("username", "anonymous");
+    return "key:" + caller + ":" + key;
   }
 
   private static void respond(RoutingContext ctx, int status, Message<?> reply) {

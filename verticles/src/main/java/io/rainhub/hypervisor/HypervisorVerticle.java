@@ -34,6 +34,8 @@ public class HypervisorVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HypervisorVerticle.class);
   private static final long SCAN_MILLIS = 100;
   private static final long PRUNE_MILLIS = 60_000;
+  /** Ids the API made from a client's Idempotency-Key (see api.Replies): reusing one for another request is refused. */
+  private static final String CLIENT_KEY_PREFIX = "key:";
 
   private Store store;
   private Hypervisor.Settings settings;
@@ -166,6 +168,10 @@ public class HypervisorVerticle extends VerticleBase {
     Future<JsonObject> first = applied.firstAnswer(requestId, fingerprint);
     if (first != null) {
       return first;
+    }
+    if (applied.known(requestId) && requestId.startsWith(CLIENT_KEY_PREFIX)) {
+      throw Refusal.of(422, "This Idempotency-Key was used for a different request; use a new key for a new request.",
+          "Idempotency-Key");
     }
     Decision decided = decision.apply(body);
     if (decided.changedNothing() || applied.known(requestId)) {
