@@ -77,7 +77,10 @@ final class Instances {
     return Decision.of(change, () -> instance.toJson().put("mothershipId", placements.get(0).mothershipId()));
   }
 
-  /** One more replica of a running instance: on the requested mothership, or where placement says. */
+  /**
+   * One more placement of an instance: on the requested mothership, or where placement says. It is
+   * a replica, or the primary when the instance has none (UNPLACED): its agent starts it as such.
+   */
   Decision cluster(JsonObject body) {
     Instance instance = running(Required.instance(state, body.getString("instanceId"), Caller.of(body)));
     WebComponent component = state.component(instance.componentId(), instance.version());
@@ -99,10 +102,11 @@ final class Instances {
     if (!outcome.placed()) {
       throw refusal(component, outcome, 1);
     }
-    Instance.Placement replica = new Instance.Placement(outcome.chosen().get(0), Instance.Role.REPLICA,
-        component.resources());
+    boolean primary = !hasPrimary(instance);
+    Instance.Placement replica = new Instance.Placement(outcome.chosen().get(0),
+        primary ? Instance.Role.PRIMARY : Instance.Role.REPLICA, component.resources());
     List<Instance.Placement> placements = new ArrayList<>(instance.placements());
-    placements.add(replica);
+    placements.add(primary ? 0 : placements.size(), replica);
     Instance clustered = instance.withPlacements(placements).withState(
         instance.state() == InstanceState.UNPLACED ? InstanceState.PLACED : instance.state());
     state.putInstance(clustered);
@@ -546,6 +550,11 @@ final class Instances {
     return instance;
   }
 
+  /** An instance with no primary that gains a placement gets a primary there. */
+  private static boolean hasPrimary(Instance instance) {
+    return instance.placements().stream().anyMatch(p -> p.role() == Instance.Role.PRIMARY);
+  }
+
   /** Places one replacement for a placement lost on {@code lostOn}; the instance unchanged if none fits. */
   private Instance reschedule(Instance instance, String lostOn, Change change) {
     WebComponent component = state.component(instance.componentId(), instance.version());
@@ -561,11 +570,11 @@ final class Instances {
     if (!outcome.placed()) {
       return instance;
     }
-    boolean primary = instance.placements().isEmpty();
+    boolean primary = !hasPrimary(instance);
     Instance.Placement replacement = new Instance.Placement(outcome.chosen().get(0),
         primary ? Instance.Role.PRIMARY : Instance.Role.REPLICA, component.resources());
     List<Instance.Placement> placements = new ArrayList<>(instance.placements());
-    placements.add(replacement);
+    placements.add(primary ? 0 : placements.size(), replacement);
     // A new primary starts from scratch: PLACED until its agent reports it running.
     Instance moved = instance.withPlacements(placements).withState(primary ? InstanceState.PLACED : instance.state());
     state.putInstance(moved);

@@ -281,6 +281,31 @@ class InstancesTest {
   }
 
   @Test
+  void clusteringAnUnplacedInstanceMakesItsNewPlacementThePrimary() {
+    CloudFixture release = new CloudFixture(false);
+    String lost = release.agentMothership("m1", 8);
+    Instance instance = release.shopInstance(1);
+    release.loseAfterSilence(lost);
+    assertThat(release.state.instance(instance.id()).state()).isEqualTo(InstanceState.UNPLACED);
+    String fresh = release.agentMothership("m2", 8);
+
+    Decision clustered = release.instances().cluster(instanceKey(instance.id()));
+
+    Instance placed = release.state.instance(instance.id());
+    assertThat(placed.state()).isEqualTo(InstanceState.PLACED);
+    assertThat(placed.placements()).extracting(Instance.Placement::mothershipId, Instance.Placement::role)
+        .containsExactly(tuple(fresh, Instance.Role.PRIMARY));
+    assertThat(values(clustered.change(), CloudSql.INSERT_PLACEMENT)).contains("PRIMARY");
+    AgentCommand start = sent(clustered.change(), "instantiate").get(0);
+    assertThat(sent(clustered.change(), "instantiate")).singleElement()
+        .satisfies(c -> assertThat(c.nodeId()).isEqualTo(fresh))
+        .satisfies(c -> assertThat(c.args().getString("role")).isEqualTo("primary"));
+
+    release.fleet().commandResult(result(start, "succeeded"));
+    assertThat(release.state.instance(instance.id()).state()).isEqualTo(InstanceState.RUNNING);
+  }
+
+  @Test
   void clusterRefusesAMothershipThatAlreadyHostsTheInstanceOrDoesNotExist() {
     cloud.restMothership("a", 8);
     Instance instance = cloud.shopInstance(1);
