@@ -285,14 +285,11 @@ final class Instances {
         }
         continue;
       }
-      if (!remaining.isEmpty() && remaining.stream().noneMatch(p -> p.role() == Instance.Role.PRIMARY)) {
-        // The primary went away: its first replica takes over.
-        Instance.Placement promoted = remaining.get(0);
-        remaining.set(0, new Instance.Placement(promoted.mothershipId(), Instance.Role.PRIMARY, promoted.reserved()));
-        change.sql(CloudSql.PLACEMENT_ROLE, "instanceId", instanceId, "mothershipId", promoted.mothershipId(),
-            "role", Instance.Role.PRIMARY.name());
-      }
       Instance updated = instance.withPlacements(remaining);
+      if (!remaining.isEmpty() && !hasPrimary(updated)) {
+        // The primary went away: its first replica takes over.
+        updated = promote(updated, change);
+      }
       if (reschedule) {
         updated = reschedule(updated, mothership.id(), change);
       }
@@ -482,18 +479,17 @@ final class Instances {
       List<Instance.Placement> placements = new ArrayList<>(instance.placements());
       placements.remove(old);
       Instance.Role role = old.role();
+      Instance remaining = instance.withPlacements(placements);
       if (role == Instance.Role.PRIMARY && !placements.isEmpty()) {
-        Instance.Placement promoted = placements.get(0);
-        placements.set(0, new Instance.Placement(promoted.mothershipId(), Instance.Role.PRIMARY, promoted.reserved()));
-        change.sql(CloudSql.PLACEMENT_ROLE, "instanceId", instanceId, "mothershipId", promoted.mothershipId(),
-            "role", Instance.Role.PRIMARY.name());
+        remaining = promote(remaining, change);
         role = Instance.Role.REPLICA;
       }
+      placements = new ArrayList<>(remaining.placements());
       Instance.Placement replacement = new Instance.Placement(outcome.chosen().get(0), role, component.resources());
       placements.add(role == Instance.Role.PRIMARY ? 0 : placements.size(), replacement);
       // A new primary starts from scratch: PLACED until its agent reports it running.
-      Instance movedInstance = instance.withPlacements(placements)
-          .withState(role == Instance.Role.PRIMARY ? InstanceState.PLACED : instance.state());
+      Instance movedInstance = remaining.withPlacements(placements)
+          .withState(role == Instance.Role.PRIMARY ? InstanceState.PLACED : remaining.state());
       state.putInstance(movedInstance);
       change.sql(CloudSql.DELETE_PLACEMENT, "instanceId", instanceId, "mothershipId", mothership.id());
       insertPlacement(movedInstance, replacement, change);
@@ -586,9 +582,29 @@ final class Instances {
     return moved;
   }
 
-  /** Tells the agent of the placement's mothership (if it has one) to start the instance. */
-  private void startOn(Instance instance, Instance.Placement placement, Change change) {
-    commands.command(placement.mothershipId(), "instantiate", new JsonObject().put("instanceId", instance.id())
+  /**
+   * The instance's first placement, a replica, becomes its primary, and that mothership's agent is
+   * told so: {@code instantiate} again, with role primary (the agent runs the instance's steps again
+   * as primary). A RUNNING instance is PLACED until that agent confirms; without an agent to tell,
+   * nothing would confirm, so its state stays.
+   */
+  private Instance promote(Instance instance, Change change) {
+    List<Instance.Placement> placements = new ArrayList<>(instance.placements());
+    Instance.Placement replica = placements.get(0);
+    Instance.Placement promoted = new Instance.Placement(replica.mothershipId(), Instance.Role.PRIMARY,
+        replica.reserved());
+    placements.set(0, promoted);
+    change.sql(CloudSql.PLACEMENT_ROLE, "instanceId", instance.id(), "mothershipId", promoted.mothershipId(),
+        "role", Instance.Role.PRIMARY.name());
+    Instance withPrimary = instance.withPlacements(placements);
+    boolean told = startOn(withPrimary, promoted, change) != null;
+    return told && withPrimary.state() == InstanceState.RUNNING ? withPrimary.withState(InstanceState.PLACED)
+        : withPrimary;
+  }
+
+  /** Tells the agent of the placement's mothership (if it has one) to start the instance; null if none. */
+  private AgentCommand startOn(Instance instance, Instance.Placement placement, Change change) {
+    return commands.command(placement.mothershipId(), "instantiate", new JsonObject().put("instanceId", instance.id())
         .put("componentId", instance.componentId()).put("version", instance.version())
         .put("role", placement.role().name().toLowerCase()).put("generation", instance.generation())
         .put("resources", placement.reserved().toJson()), change);
