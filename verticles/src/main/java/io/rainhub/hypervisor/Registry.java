@@ -269,13 +269,16 @@ final class Registry {
     return id;
   }
 
-  /** REST registrations whose TTL ran out, each expired in a change of its own. */
+  /**
+   * REST registrations whose TTL ran out, each expired in a change of its own. An expired
+   * mothership's instances go as a LOST one's do, with the lost policy.
+   */
   List<Change> expireOverdue(long nowMillis) {
     List<Change> expiries = new ArrayList<>();
     for (String nodeId : liveness.expired(nowMillis)) {
       Change change = new Change();
       if (state.mothership(nodeId) != null) {
-        releaseMothership(state.mothership(nodeId), NodeState.EXPIRED, false, change);
+        releaseMothership(state.mothership(nodeId), NodeState.EXPIRED, instances.reschedulesLost(), change);
       } else if (state.server(nodeId) != null) {
         releaseServer(state.server(nodeId), NodeState.EXPIRED, change);
       }
