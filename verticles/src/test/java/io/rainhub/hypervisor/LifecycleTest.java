@@ -104,8 +104,6 @@ class LifecycleTest {
     assertThat(onA).isEqualTo(1);
   }
 
-  // --- names
-
   @Test
   void drainingAPrimaryTellsThePromotedReplicaItIsNowThePrimary() {
     String a = cloud.agentMothership("a", 64);
