@@ -83,7 +83,7 @@ final class Fleet {
     }
     reconcile(nodeId, hello.getJsonArray("instances"), change);
     if (state.mothership(nodeId) != null) {
-      instances.placeUnplaced(change);
+      instances.placeWhatIsMissing(change);
     }
     String id = nodeId;
     return Decision.of(change, () -> new JsonObject().put("nodeId", id).put("kind", kind.wireName())
@@ -107,7 +107,7 @@ final class Fleet {
     }
     reconcile(node.nodeId(), body.getJsonArray("instances"), change);
     if (before != NodeState.AVAILABLE && state.mothership(node.nodeId()) != null) {
-      instances.placeUnplaced(change);
+      instances.placeWhatIsMissing(change);
     }
     return Decision.of(change, JsonObject::new);
   }

@@ -306,11 +306,20 @@ final class Instances {
     }
   }
 
-  /** With the reschedule policy, UNPLACED instances are placed as soon as capacity appears. */
-  void placeUnplaced(Change change) {
+  /**
+   * A mothership became available (registered, returned, undrained): with the reschedule policy,
+   * what lacks a place is placed as room allows: UNPLACED instances, then replicas of instances
+   * short of their component's count.
+   */
+  void placeWhatIsMissing(Change change) {
     if (!rescheduleLost) {
       return;
     }
+    placeUnplaced(change);
+    topUpReplicas(change);
+  }
+
+  private void placeUnplaced(Change change) {
     for (String instanceId : List.copyOf(state.unplacedInstanceIds())) {
       Instance instance = state.instance(instanceId);
       if (instance.state() == InstanceState.UNPLACED) {
@@ -318,6 +327,38 @@ final class Instances {
         if (!placed.placements().isEmpty()) {
           change.sql(CloudSql.INSTANCE_STATE, "id", placed.id(), "state", placed.state().name());
         }
+      }
+    }
+  }
+
+  /**
+   * Each instance placed on fewer motherships than its component's {@code replicas} gets placements
+   * where they fit ({@code instance.clustered} with reason {@code replicas}), its agent told to start
+   * them: a replica, or the primary if it has none.
+   */
+  private void topUpReplicas(Change change) {
+    for (String instanceId : List.copyOf(state.instanceIdsShortOfReplicas())) {
+      Instance instance = state.instance(instanceId);
+      WebComponent component = state.component(instance.componentId(), instance.version());
+      while (component != null && instance.placements().size() < component.replicas()) {
+        Set<String> excluded = new LinkedHashSet<>();
+        instance.placements().forEach(p -> excluded.add(p.mothershipId()));
+        Placer.Outcome outcome = placer.choose(component, 1, excluded);
+        if (!outcome.placed()) {
+          break;
+        }
+        boolean primary = !hasPrimary(instance);
+        Instance.Placement added = new Instance.Placement(outcome.chosen().get(0),
+            primary ? Instance.Role.PRIMARY : Instance.Role.REPLICA, component.resources());
+        List<Instance.Placement> placements = new ArrayList<>(instance.placements());
+        placements.add(primary ? 0 : placements.size(), added);
+        instance = instance.withPlacements(placements);
+        state.putInstance(instance);
+        insertPlacement(instance, added, change);
+        change.event("instance.clustered", "instance/" + instance.id(), instance.tenantId(), instance.toJson()
+            .put("mothershipId", added.mothershipId()).put("reason", "replicas"));
+        startOn(instance, added, change);
+        wiring.wireServersFor(component, List.of(added.mothershipId()), change);
       }
     }
   }

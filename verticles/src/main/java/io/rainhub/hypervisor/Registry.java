@@ -112,14 +112,14 @@ final class Registry {
         NodeState.AVAILABLE, false, time.now());
     startTtl(mothership.id(), mothership.ttlSeconds());
     insertMothership(mothership, change);
-    instances.placeUnplaced(change);
+    instances.placeWhatIsMissing(change);
     return Decision.of(change, () -> mothershipSummary(mothership));
   }
 
   /**
    * A draining mothership takes no new placements and its instances move to other motherships
    * (each told to start there and stopped here); one that fits nowhere else stays. Draining again
-   * retries those. Undrained, it takes the UNPLACED instances that fit.
+   * retries those. Undrained, it takes the UNPLACED instances and missing replicas that fit.
    */
   Decision drainMothership(JsonObject body) {
     Mothership mothership = Required.mothership(state, body.getString("id")).withDraining(body.getBoolean("draining"));
@@ -129,7 +129,7 @@ final class Registry {
         .event(mothership.draining() ? "mothership.draining" : "mothership.undrained", subject(mothership),
             new JsonObject().put("id", mothership.id()).put("draining", mothership.draining()));
     if (!mothership.draining()) {
-      instances.placeUnplaced(change);
+      instances.placeWhatIsMissing(change);
       return Decision.of(change, () -> mothershipSummary(mothership));
     }
     Instances.Drained drained = mothership.state().gone() ? new Instances.Drained(0, 0)

@@ -341,6 +341,33 @@ class InstancesTest {
   }
 
   @Test
+  void aReplicaLostWithoutRoomElsewhereIsToppedUpWhenAMothershipSaysHello() {
+    cloud.agentMothership("a", 8);
+    cloud.agentMothership("b", 8);
+    Instance placed = cloud.shopInstance(2);
+    String replica = hosts(placed).get(1);
+    String primary = primaryOf(placed);
+    cloud.loseAfterSilence(replica, primary);
+    assertThat(hosts(cloud.state.instance(placed.id()))).containsExactly(primary);
+
+    Decision hello = cloud.fleet().hello(CloudFixture.mothershipHello("c", 8));
+
+    String c = hello.reply().get().getString("nodeId");
+    assertThat(cloud.state.instance(placed.id()).placements())
+        .extracting(Instance.Placement::mothershipId, Instance.Placement::role)
+        .containsExactly(tuple(primary, Instance.Role.PRIMARY), tuple(c, Instance.Role.REPLICA));
+    assertThat(eventTypes(hello.change())).contains("instance.clustered");
+    assertThat(CloudFixture.event(hello.change(), "instance.clustered").getString("reason")).isEqualTo("replicas");
+    assertThat(sent(hello.change(), "instantiate")).singleElement()
+        .satisfies(start -> assertThat(start.nodeId()).isEqualTo(c))
+        .satisfies(start -> assertThat(start.args().getString("role")).isEqualTo("replica"));
+    assertThat(cloud.state.reservedOn(c)).isEqualTo(RESOURCES);
+
+    Decision another = cloud.fleet().hello(CloudFixture.mothershipHello("d", 8));
+    assertThat(eventTypes(another.change())).as("no longer short").doesNotContain("instance.clustered");
+  }
+
+  @Test
   void clusterRefusesAMothershipThatAlreadyHostsTheInstanceOrDoesNotExist() {
     cloud.restMothership("a", 8);
     Instance instance = cloud.shopInstance(1);

@@ -140,6 +140,25 @@ class RegistryTest {
   }
 
   @Test
+  void aRestRegistrationTopsUpAnInstanceShortOfReplicas() {
+    cloud.restMothership(mothershipBody("doomed", 64).put("ttlSeconds", 10));
+    String other = cloud.restMothership("other", 8);
+    Instance instance = cloud.shopInstance(2);
+    cloud.advance(10_000);
+    cloud.registry().expireOverdue(cloud.now());
+    assertThat(hosts(cloud.state.instance(instance.id()))).containsExactly(other);
+
+    Decision registered = cloud.registry().registerMothership(mothershipBody("fresh", 8));
+
+    String fresh = registered.reply().get().getString("id");
+    assertThat(cloud.state.instance(instance.id()).placements())
+        .extracting(Instance.Placement::mothershipId, Instance.Placement::role)
+        .containsExactly(tuple(other, Instance.Role.PRIMARY), tuple(fresh, Instance.Role.REPLICA));
+    assertThat(eventTypes(registered.change())).containsExactly("mothership.registered", "instance.clustered");
+    assertThat(sqls(registered.change())).containsExactly(CloudSql.INSERT_MOTHERSHIP, CloudSql.INSERT_PLACEMENT);
+  }
+
+  @Test
   void aHeartbeatWithinTheTtlKeepsARestRegistrationAlive() {
     String m = cloud.restMothership(mothershipBody("m", 8).put("ttlSeconds", 10));
 
