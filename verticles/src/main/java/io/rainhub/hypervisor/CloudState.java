@@ -32,6 +32,8 @@ public final class CloudState {
   private final Map<String, Set<String>> idsByName = new HashMap<>();
   /** Instances holding no placement, so looking for them costs nothing when there are none. */
   private final Set<String> unplaced = new LinkedHashSet<>();
+  /** PLACED or RUNNING instances with fewer placements than their component's replicas, likewise. */
+  private final Set<String> shortOfReplicas = new LinkedHashSet<>();
 
   // --- agents
 
@@ -196,12 +198,24 @@ public final class CloudState {
     return unplaced;
   }
 
+  /** Ids of the PLACED or RUNNING instances placed on fewer motherships than their component's replicas. */
+  public Set<String> instanceIdsShortOfReplicas() {
+    return shortOfReplicas;
+  }
+
   /** Adds or replaces an instance, moving its reservations to match its placements. */
   public void putInstance(Instance instance) {
     if (instance.state() == InstanceState.UNPLACED) {
       unplaced.add(instance.id());
     } else {
       unplaced.remove(instance.id());
+    }
+    WebComponent component = components.get(instance.componentKey());
+    if (component != null && (instance.state() == InstanceState.PLACED || instance.state() == InstanceState.RUNNING)
+        && instance.placements().size() < component.replicas()) {
+      shortOfReplicas.add(instance.id());
+    } else {
+      shortOfReplicas.remove(instance.id());
     }
     Instance previous = instances.put(instance.id(), instance);
     if (previous != null) {
@@ -223,6 +237,7 @@ public final class CloudState {
 
   public void removeInstance(String id) {
     unplaced.remove(id);
+    shortOfReplicas.remove(id);
     Instance previous = instances.remove(id);
     if (previous != null) {
       release(previous);

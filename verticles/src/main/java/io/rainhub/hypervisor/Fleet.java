@@ -46,13 +46,17 @@ final class Fleet {
 
   /**
    * An agent's hello: finds its node (by the id a previous welcome gave, else by kind and name) or
-   * registers one, marks it agent-managed and online. A node that was LOST or EXPIRED returns.
+   * registers one, marks it agent-managed and online. A node that was LOST or EXPIRED returns; a
+   * new one comes online from NEW; one its agent already had online (a new connection after a hub
+   * takeover, a failover or a network blip) changes no state: node.reconnected.
    */
   Decision hello(JsonObject hello) {
     AgentNode.NodeKind kind = AgentNode.NodeKind.parse(hello.getString("kind"));
     OffsetDateTime now = time.now();
     Change change = new Change();
     String nodeId = findNode(kind, hello.getString("nodeId"), hello.getString("name"));
+    // The state the node had before this hello: null for a node first registered by it.
+    NodeState before = nodeId == null ? null : state.nodeState(nodeId);
     if (nodeId == null) {
       nodeId = registry.registerForAgent(kind, hello, now, change);
     }
@@ -69,13 +73,17 @@ final class Fleet {
       // Its state is written by comeOnline below.
       change.sql(CloudSql.AGENT_NODE_VERSION, "nodeId", nodeId, "agentVersion", node.agentVersion());
     }
-    NodeState before = state.nodeState(nodeId);
     // The agent's heartbeats now say whether the node lives; a REST TTL no longer applies.
     liveness.heard(nodeId, time.millis());
-    comeOnline(nodeId, before, change);
+    if (known != null && before == NodeState.AVAILABLE) {
+      change.event("node.reconnected", "node/" + nodeId, new JsonObject().put("nodeId", nodeId)
+          .put("kind", kind.wireName()));
+    } else {
+      comeOnline(nodeId, before, change);
+    }
     reconcile(nodeId, hello.getJsonArray("instances"), change);
     if (state.mothership(nodeId) != null) {
-      instances.placeUnplaced(change);
+      instances.placeWhatIsMissing(change);
     }
     String id = nodeId;
     return Decision.of(change, () -> new JsonObject().put("nodeId", id).put("kind", kind.wireName())
@@ -99,7 +107,7 @@ final class Fleet {
     }
     reconcile(node.nodeId(), body.getJsonArray("instances"), change);
     if (before != NodeState.AVAILABLE && state.mothership(node.nodeId()) != null) {
-      instances.placeUnplaced(change);
+      instances.placeWhatIsMissing(change);
     }
     return Decision.of(change, JsonObject::new);
   }
@@ -240,14 +248,19 @@ final class Fleet {
   }
 
   /**
-   * The node is heard from: SUSPECT becomes AVAILABLE again (node.online); LOST, EXPIRED or LEFT returns
-   * (node.returned), and a returning rain server is reset and re-wired to what it needs now.
+   * The node is heard from: SUSPECT becomes AVAILABLE again, and a new node (before null: NEW) or
+   * a REST registration an agent now manages comes online (node.online, with the state it had);
+   * LOST, EXPIRED or LEFT returns (node.returned), and a returning rain server is reset and
+   * re-wired to what it needs now.
    */
   private void comeOnline(String nodeId, NodeState before, Change change) {
-    boolean returned = before.gone();
-    setNodeState(nodeId, NodeState.AVAILABLE, change);
+    boolean returned = before != null && before.gone();
+    if (before != null && before != NodeState.AVAILABLE) {
+      setNodeState(nodeId, NodeState.AVAILABLE, change);
+    }
     change.event(returned ? "node.returned" : "node.online", "node/" + nodeId, new JsonObject()
-        .put("nodeId", nodeId).put("kind", state.kindOf(nodeId).wireName()).put("previousState", before.name()));
+        .put("nodeId", nodeId).put("kind", state.kindOf(nodeId).wireName())
+        .put("previousState", before == null ? "NEW" : before.name()));
     RainServer server = state.server(nodeId);
     if (returned && server != null) {
       commands.command(nodeId, "reset", new JsonObject(), change);

@@ -77,7 +77,10 @@ final class Instances {
     return Decision.of(change, () -> instance.toJson().put("mothershipId", placements.get(0).mothershipId()));
   }
 
-  /** One more replica of a running instance: on the requested mothership, or where placement says. */
+  /**
+   * One more placement of an instance: on the requested mothership, or where placement says. It is
+   * a replica, or the primary when the instance has none (UNPLACED): its agent starts it as such.
+   */
   Decision cluster(JsonObject body) {
     Instance instance = running(Required.instance(state, body.getString("instanceId"), Caller.of(body)));
     WebComponent component = state.component(instance.componentId(), instance.version());
@@ -99,10 +102,11 @@ final class Instances {
     if (!outcome.placed()) {
       throw refusal(component, outcome, 1);
     }
-    Instance.Placement replica = new Instance.Placement(outcome.chosen().get(0), Instance.Role.REPLICA,
-        component.resources());
+    boolean primary = !hasPrimary(instance);
+    Instance.Placement replica = new Instance.Placement(outcome.chosen().get(0),
+        primary ? Instance.Role.PRIMARY : Instance.Role.REPLICA, component.resources());
     List<Instance.Placement> placements = new ArrayList<>(instance.placements());
-    placements.add(replica);
+    placements.add(primary ? 0 : placements.size(), replica);
     Instance clustered = instance.withPlacements(placements).withState(
         instance.state() == InstanceState.UNPLACED ? InstanceState.PLACED : instance.state());
     state.putInstance(clustered);
@@ -281,14 +285,11 @@ final class Instances {
         }
         continue;
       }
-      if (!remaining.isEmpty() && remaining.stream().noneMatch(p -> p.role() == Instance.Role.PRIMARY)) {
-        // The primary went away: its first replica takes over.
-        Instance.Placement promoted = remaining.get(0);
-        remaining.set(0, new Instance.Placement(promoted.mothershipId(), Instance.Role.PRIMARY, promoted.reserved()));
-        change.sql(CloudSql.PLACEMENT_ROLE, "instanceId", instanceId, "mothershipId", promoted.mothershipId(),
-            "role", Instance.Role.PRIMARY.name());
-      }
       Instance updated = instance.withPlacements(remaining);
+      if (!remaining.isEmpty() && !hasPrimary(updated)) {
+        // The primary went away: its first replica takes over.
+        updated = promote(updated, change);
+      }
       if (reschedule) {
         updated = reschedule(updated, mothership.id(), change);
       }
@@ -305,11 +306,20 @@ final class Instances {
     }
   }
 
-  /** With the reschedule policy, UNPLACED instances are placed as soon as capacity appears. */
-  void placeUnplaced(Change change) {
+  /**
+   * A mothership became available (registered, returned, undrained): with the reschedule policy,
+   * what lacks a place is placed as room allows: UNPLACED instances, then replicas of instances
+   * short of their component's count.
+   */
+  void placeWhatIsMissing(Change change) {
     if (!rescheduleLost) {
       return;
     }
+    placeUnplaced(change);
+    topUpReplicas(change);
+  }
+
+  private void placeUnplaced(Change change) {
     for (String instanceId : List.copyOf(state.unplacedInstanceIds())) {
       Instance instance = state.instance(instanceId);
       if (instance.state() == InstanceState.UNPLACED) {
@@ -317,6 +327,38 @@ final class Instances {
         if (!placed.placements().isEmpty()) {
           change.sql(CloudSql.INSTANCE_STATE, "id", placed.id(), "state", placed.state().name());
         }
+      }
+    }
+  }
+
+  /**
+   * Each instance placed on fewer motherships than its component's {@code replicas} gets placements
+   * where they fit ({@code instance.clustered} with reason {@code replicas}), its agent told to start
+   * them: a replica, or the primary if it has none.
+   */
+  private void topUpReplicas(Change change) {
+    for (String instanceId : List.copyOf(state.instanceIdsShortOfReplicas())) {
+      Instance instance = state.instance(instanceId);
+      WebComponent component = state.component(instance.componentId(), instance.version());
+      while (component != null && instance.placements().size() < component.replicas()) {
+        Set<String> excluded = new LinkedHashSet<>();
+        instance.placements().forEach(p -> excluded.add(p.mothershipId()));
+        Placer.Outcome outcome = placer.choose(component, 1, excluded);
+        if (!outcome.placed()) {
+          break;
+        }
+        boolean primary = !hasPrimary(instance);
+        Instance.Placement added = new Instance.Placement(outcome.chosen().get(0),
+            primary ? Instance.Role.PRIMARY : Instance.Role.REPLICA, component.resources());
+        List<Instance.Placement> placements = new ArrayList<>(instance.placements());
+        placements.add(primary ? 0 : placements.size(), added);
+        instance = instance.withPlacements(placements);
+        state.putInstance(instance);
+        insertPlacement(instance, added, change);
+        change.event("instance.clustered", "instance/" + instance.id(), instance.tenantId(), instance.toJson()
+            .put("mothershipId", added.mothershipId()).put("reason", "replicas"));
+        startOn(instance, added, change);
+        wiring.wireServersFor(component, List.of(added.mothershipId()), change);
       }
     }
   }
@@ -478,18 +520,17 @@ final class Instances {
       List<Instance.Placement> placements = new ArrayList<>(instance.placements());
       placements.remove(old);
       Instance.Role role = old.role();
+      Instance remaining = instance.withPlacements(placements);
       if (role == Instance.Role.PRIMARY && !placements.isEmpty()) {
-        Instance.Placement promoted = placements.get(0);
-        placements.set(0, new Instance.Placement(promoted.mothershipId(), Instance.Role.PRIMARY, promoted.reserved()));
-        change.sql(CloudSql.PLACEMENT_ROLE, "instanceId", instanceId, "mothershipId", promoted.mothershipId(),
-            "role", Instance.Role.PRIMARY.name());
+        remaining = promote(remaining, change);
         role = Instance.Role.REPLICA;
       }
+      placements = new ArrayList<>(remaining.placements());
       Instance.Placement replacement = new Instance.Placement(outcome.chosen().get(0), role, component.resources());
       placements.add(role == Instance.Role.PRIMARY ? 0 : placements.size(), replacement);
       // A new primary starts from scratch: PLACED until its agent reports it running.
-      Instance movedInstance = instance.withPlacements(placements)
-          .withState(role == Instance.Role.PRIMARY ? InstanceState.PLACED : instance.state());
+      Instance movedInstance = remaining.withPlacements(placements)
+          .withState(role == Instance.Role.PRIMARY ? InstanceState.PLACED : remaining.state());
       state.putInstance(movedInstance);
       change.sql(CloudSql.DELETE_PLACEMENT, "instanceId", instanceId, "mothershipId", mothership.id());
       insertPlacement(movedInstance, replacement, change);
@@ -546,6 +587,11 @@ final class Instances {
     return instance;
   }
 
+  /** An instance with no primary that gains a placement gets a primary there. */
+  private static boolean hasPrimary(Instance instance) {
+    return instance.placements().stream().anyMatch(p -> p.role() == Instance.Role.PRIMARY);
+  }
+
   /** Places one replacement for a placement lost on {@code lostOn}; the instance unchanged if none fits. */
   private Instance reschedule(Instance instance, String lostOn, Change change) {
     WebComponent component = state.component(instance.componentId(), instance.version());
@@ -561,11 +607,11 @@ final class Instances {
     if (!outcome.placed()) {
       return instance;
     }
-    boolean primary = instance.placements().isEmpty();
+    boolean primary = !hasPrimary(instance);
     Instance.Placement replacement = new Instance.Placement(outcome.chosen().get(0),
         primary ? Instance.Role.PRIMARY : Instance.Role.REPLICA, component.resources());
     List<Instance.Placement> placements = new ArrayList<>(instance.placements());
-    placements.add(replacement);
+    placements.add(primary ? 0 : placements.size(), replacement);
     // A new primary starts from scratch: PLACED until its agent reports it running.
     Instance moved = instance.withPlacements(placements).withState(primary ? InstanceState.PLACED : instance.state());
     state.putInstance(moved);
@@ -577,9 +623,29 @@ final class Instances {
     return moved;
   }
 
-  /** Tells the agent of the placement's mothership (if it has one) to start the instance. */
-  private void startOn(Instance instance, Instance.Placement placement, Change change) {
-    commands.command(placement.mothershipId(), "instantiate", new JsonObject().put("instanceId", instance.id())
+  /**
+   * The instance's first placement, a replica, becomes its primary, and that mothership's agent is
+   * told so: {@code instantiate} again, with role primary (the agent runs the instance's steps again
+   * as primary). A RUNNING instance is PLACED until that agent confirms; without an agent to tell,
+   * nothing would confirm, so its state stays.
+   */
+  private Instance promote(Instance instance, Change change) {
+    List<Instance.Placement> placements = new ArrayList<>(instance.placements());
+    Instance.Placement replica = placements.get(0);
+    Instance.Placement promoted = new Instance.Placement(replica.mothershipId(), Instance.Role.PRIMARY,
+        replica.reserved());
+    placements.set(0, promoted);
+    change.sql(CloudSql.PLACEMENT_ROLE, "instanceId", instance.id(), "mothershipId", promoted.mothershipId(),
+        "role", Instance.Role.PRIMARY.name());
+    Instance withPrimary = instance.withPlacements(placements);
+    boolean told = startOn(withPrimary, promoted, change) != null;
+    return told && withPrimary.state() == InstanceState.RUNNING ? withPrimary.withState(InstanceState.PLACED)
+        : withPrimary;
+  }
+
+  /** Tells the agent of the placement's mothership (if it has one) to start the instance; null if none. */
+  private AgentCommand startOn(Instance instance, Instance.Placement placement, Change change) {
+    return commands.command(placement.mothershipId(), "instantiate", new JsonObject().put("instanceId", instance.id())
         .put("componentId", instance.componentId()).put("version", instance.version())
         .put("role", placement.role().name().toLowerCase()).put("generation", instance.generation())
         .put("resources", placement.reserved().toJson()), change);

@@ -112,14 +112,14 @@ final class Registry {
         NodeState.AVAILABLE, false, time.now());
     startTtl(mothership.id(), mothership.ttlSeconds());
     insertMothership(mothership, change);
-    instances.placeUnplaced(change);
+    instances.placeWhatIsMissing(change);
     return Decision.of(change, () -> mothershipSummary(mothership));
   }
 
   /**
    * A draining mothership takes no new placements and its instances move to other motherships
    * (each told to start there and stopped here); one that fits nowhere else stays. Draining again
-   * retries those. Undrained, it takes the UNPLACED instances that fit.
+   * retries those. Undrained, it takes the UNPLACED instances and missing replicas that fit.
    */
   Decision drainMothership(JsonObject body) {
     Mothership mothership = Required.mothership(state, body.getString("id")).withDraining(body.getBoolean("draining"));
@@ -129,7 +129,7 @@ final class Registry {
         .event(mothership.draining() ? "mothership.draining" : "mothership.undrained", subject(mothership),
             new JsonObject().put("id", mothership.id()).put("draining", mothership.draining()));
     if (!mothership.draining()) {
-      instances.placeUnplaced(change);
+      instances.placeWhatIsMissing(change);
       return Decision.of(change, () -> mothershipSummary(mothership));
     }
     Instances.Drained drained = mothership.state().gone() ? new Instances.Drained(0, 0)
@@ -269,13 +269,16 @@ final class Registry {
     return id;
   }
 
-  /** REST registrations whose TTL ran out, each expired in a change of its own. */
+  /**
+   * REST registrations whose TTL ran out, each expired in a change of its own. An expired
+   * mothership's instances go as a LOST one's do, with the lost policy.
+   */
   List<Change> expireOverdue(long nowMillis) {
     List<Change> expiries = new ArrayList<>();
     for (String nodeId : liveness.expired(nowMillis)) {
       Change change = new Change();
       if (state.mothership(nodeId) != null) {
-        releaseMothership(state.mothership(nodeId), NodeState.EXPIRED, false, change);
+        releaseMothership(state.mothership(nodeId), NodeState.EXPIRED, instances.reschedulesLost(), change);
       } else if (state.server(nodeId) != null) {
         releaseServer(state.server(nodeId), NodeState.EXPIRED, change);
       }

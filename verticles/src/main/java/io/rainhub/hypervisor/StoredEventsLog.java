@@ -29,7 +29,8 @@ final class StoredEventsLog {
         case "node.lost" -> LOG.warn("Node {} ({}) is LOST; released instances: {}", p.getString("nodeId"),
             p.getString("kind"), p.getValue("releasedInstances"));
         case "node.online", "node.returned" -> {
-          if (!"AVAILABLE".equals(p.getString("previousState"))) {
+          // A node first seen (NEW) or adopted from REST (AVAILABLE) is no recovery worth a line.
+          if (!"AVAILABLE".equals(p.getString("previousState")) && !"NEW".equals(p.getString("previousState"))) {
             LOG.info("Node {} ({}) is AVAILABLE again (was {})", p.getString("nodeId"), p.getString("kind"),
                 p.getString("previousState"));
           }

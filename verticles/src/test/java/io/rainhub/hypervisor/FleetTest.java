@@ -54,8 +54,8 @@ class FleetTest {
     JsonObject shown = cloud.registry().mothership(idKey(nodeId));
     assertThat(shown.getString("name")).isEqualTo("m1");
     assertThat(shown.getBoolean("agentManaged")).isTrue();
-    assertThat(sqls(hello.change())).containsExactly(CloudSql.INSERT_MOTHERSHIP, CloudSql.INSERT_AGENT_NODE,
-        CloudSql.MOTHERSHIP_STATE, CloudSql.AGENT_NODE_STATE);
+    assertThat(sqls(hello.change())).as("stored AVAILABLE: no state to write again")
+        .containsExactly(CloudSql.INSERT_MOTHERSHIP, CloudSql.INSERT_AGENT_NODE);
     assertThat(eventTypes(hello.change())).containsExactly("mothership.registered", "node.online");
   }
 
@@ -70,6 +70,23 @@ class FleetTest {
     assertThat(cloud.state.agentNode(first).agentVersion()).isEqualTo("1.5.0");
     assertThat(sqls(again.change())).startsWith(CloudSql.AGENT_NODE_VERSION)
         .doesNotContain(CloudSql.INSERT_MOTHERSHIP, CloudSql.INSERT_AGENT_NODE);
+  }
+
+  @Test
+  void nodeOnlineSaysTheRealPreviousStateAndARehelloOfAnOnlineNodeIsNoTransition() {
+    Decision first = cloud.fleet().hello(mothershipHello("m1", 4));
+    String m = first.reply().get().getString("nodeId");
+    assertThat(event(first.change(), "node.online").getString("previousState")).isEqualTo("NEW");
+
+    Decision again = cloud.fleet().hello(mothershipHello("m1", 4).put("nodeId", m));
+
+    assertThat(eventTypes(again.change())).containsExactly("node.reconnected");
+    assertThat(sqls(again.change())).containsExactly(CloudSql.AGENT_NODE_VERSION);
+
+    cloud.loseAfterSilence(m);
+    Change back = cloud.fleet().hello(mothershipHello("m1", 4).put("nodeId", m)).change();
+    assertThat(eventTypes(back)).startsWith("node.returned");
+    assertThat(event(back, "node.returned").getString("previousState")).isEqualTo("LOST");
   }
 
   @Test

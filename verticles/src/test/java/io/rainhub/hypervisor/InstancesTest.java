@@ -145,17 +145,16 @@ class InstancesTest {
     assertThat(cloud.state.instance(loss.placed().id()).placements())
         .extracting(Instance.Placement::mothershipId, Instance.Placement::role)
         .containsExactly(tuple(loss.replica(), Instance.Role.PRIMARY), tuple(loss.spare(), Instance.Role.REPLICA));
-    assertThat(sqls(lost)).containsExactly(CloudSql.DELETE_PLACEMENT, CloudSql.PLACEMENT_ROLE,
+    assertThat(sqls(lost)).containsExactly(CloudSql.DELETE_PLACEMENT, CloudSql.PLACEMENT_ROLE, Outbox.INSERT,
         CloudSql.INSERT_PLACEMENT, Outbox.INSERT, CloudSql.MOTHERSHIP_STATE, CloudSql.AGENT_NODE_STATE);
     assertThat(values(lost, CloudSql.PLACEMENT_ROLE)).containsExactly("PRIMARY", loss.placed().id(), loss.replica());
     assertThat(eventTypes(lost)).as("the loss is announced before the reschedule it causes")
-        .containsExactly("node.lost", "instance.rescheduled", "command.queued");
-    assertThat(lost.toDeliver()).singleElement().satisfies(start -> {
-      assertThat(start.nodeId()).isEqualTo(loss.spare());
-      assertThat(start.action()).isEqualTo("instantiate");
-      assertThat(start.args().getString("role")).isEqualTo("replica");
-      assertThat(start.args().getString("instanceId")).isEqualTo(loss.placed().id());
-    });
+        .containsExactly("node.lost", "command.queued", "instance.rescheduled", "command.queued");
+    assertThat(lost.toDeliver()).as("the promoted replica is told it is primary, the spare to start a replica")
+        .extracting(AgentCommand::nodeId, AgentCommand::action, start -> start.args().getString("role"))
+        .containsExactly(tuple(loss.replica(), "instantiate", "primary"), tuple(loss.spare(), "instantiate", "replica"));
+    assertThat(lost.toDeliver()).allSatisfy(start ->
+        assertThat(start.args().getString("instanceId")).isEqualTo(loss.placed().id()));
     assertThat(cloud.state.mothership(loss.primary()).state()).isEqualTo(NodeState.LOST);
     assertThat(cloud.state.reservedOn(loss.primary())).isEqualTo(Capacity.ZERO);
     assertThat(cloud.state.reservedOn(loss.spare())).isEqualTo(RESOURCES);
@@ -170,10 +169,12 @@ class InstancesTest {
     assertThat(release.state.instance(loss.placed().id()).placements())
         .extracting(Instance.Placement::mothershipId, Instance.Placement::role)
         .containsExactly(tuple(loss.replica(), Instance.Role.PRIMARY));
-    assertThat(sqls(loss.lost())).containsExactly(CloudSql.DELETE_PLACEMENT, CloudSql.PLACEMENT_ROLE,
+    assertThat(sqls(loss.lost())).containsExactly(CloudSql.DELETE_PLACEMENT, CloudSql.PLACEMENT_ROLE, Outbox.INSERT,
         CloudSql.MOTHERSHIP_STATE, CloudSql.AGENT_NODE_STATE);
-    assertThat(eventTypes(loss.lost())).containsExactly("node.lost");
-    assertThat(loss.lost().toDeliver()).isEmpty();
+    assertThat(eventTypes(loss.lost())).containsExactly("node.lost", "command.queued");
+    assertThat(loss.lost().toDeliver()).as("only the promoted replica is told, that it is primary").singleElement()
+        .satisfies(start -> assertThat(start.nodeId()).isEqualTo(loss.replica()))
+        .satisfies(start -> assertThat(start.args().getString("role")).isEqualTo("primary"));
     assertThat(release.state.reservedOn(loss.spare())).as("room there, but the release policy places nothing")
         .isEqualTo(Capacity.ZERO);
   }
@@ -278,6 +279,92 @@ class InstancesTest {
         .satisfies(start -> assertThat(start.nodeId()).isEqualTo(other))
         .satisfies(start -> assertThat(start.args().getString("role")).isEqualTo("replica"));
     assertThat(cloud.state.reservedOn(other)).isEqualTo(RESOURCES);
+  }
+
+  @Test
+  void clusteringAnUnplacedInstanceMakesItsNewPlacementThePrimary() {
+    CloudFixture release = new CloudFixture(false);
+    String lost = release.agentMothership("m1", 8);
+    Instance instance = release.shopInstance(1);
+    release.loseAfterSilence(lost);
+    assertThat(release.state.instance(instance.id()).state()).isEqualTo(InstanceState.UNPLACED);
+    String fresh = release.agentMothership("m2", 8);
+
+    Decision clustered = release.instances().cluster(instanceKey(instance.id()));
+
+    Instance placed = release.state.instance(instance.id());
+    assertThat(placed.state()).isEqualTo(InstanceState.PLACED);
+    assertThat(placed.placements()).extracting(Instance.Placement::mothershipId, Instance.Placement::role)
+        .containsExactly(tuple(fresh, Instance.Role.PRIMARY));
+    assertThat(values(clustered.change(), CloudSql.INSERT_PLACEMENT)).contains("PRIMARY");
+    AgentCommand start = sent(clustered.change(), "instantiate").get(0);
+    assertThat(sent(clustered.change(), "instantiate")).singleElement()
+        .satisfies(c -> assertThat(c.nodeId()).isEqualTo(fresh))
+        .satisfies(c -> assertThat(c.args().getString("role")).isEqualTo("primary"));
+
+    release.fleet().commandResult(result(start, "succeeded"));
+    assertThat(release.state.instance(instance.id()).state()).isEqualTo(InstanceState.RUNNING);
+  }
+
+  @Test
+  void aPromotedReplicasAgentIsToldItIsNowThePrimaryAndConfirmsItRunning() {
+    CloudFixture release = new CloudFixture(false);
+    String a = release.agentMothership("a", 8);
+    String b = release.agentMothership("b", 8);
+    Decision placedDecision = release.instantiate(deployed(release));
+    Instance placed = release.state.instance(placedDecision.reply().get().getString("instanceId"));
+    String primary = primaryOf(placed);
+    String replica = primary.equals(a) ? b : a;
+    release.fleet().commandResult(result(sent(placedDecision.change(), "instantiate").get(0), "succeeded"));
+    assertThat(release.state.instance(placed.id()).state()).isEqualTo(InstanceState.RUNNING);
+
+    Change lost = release.loseAfterSilence(primary, replica);
+
+    Instance promoted = release.state.instance(placed.id());
+    assertThat(promoted.placements()).extracting(Instance.Placement::mothershipId, Instance.Placement::role)
+        .containsExactly(tuple(replica, Instance.Role.PRIMARY));
+    assertThat(promoted.state()).as("PLACED until the new primary's agent confirms").isEqualTo(InstanceState.PLACED);
+    assertThat(lost.toDeliver()).singleElement().satisfies(command -> {
+      assertThat(command.nodeId()).isEqualTo(replica);
+      assertThat(command.action()).isEqualTo("instantiate");
+      assertThat(command.args().getString("role")).isEqualTo("primary");
+      assertThat(command.args().getString("instanceId")).isEqualTo(placed.id());
+    });
+
+    release.fleet().commandResult(result(lost.toDeliver().get(0), "succeeded"));
+    assertThat(release.state.instance(placed.id()).state()).isEqualTo(InstanceState.RUNNING);
+  }
+
+  private static String deployed(CloudFixture cloud) {
+    cloud.deploy("shop", 2, "/shop/*");
+    return "shop";
+  }
+
+  @Test
+  void aReplicaLostWithoutRoomElsewhereIsToppedUpWhenAMothershipSaysHello() {
+    cloud.agentMothership("a", 8);
+    cloud.agentMothership("b", 8);
+    Instance placed = cloud.shopInstance(2);
+    String replica = hosts(placed).get(1);
+    String primary = primaryOf(placed);
+    cloud.loseAfterSilence(replica, primary);
+    assertThat(hosts(cloud.state.instance(placed.id()))).containsExactly(primary);
+
+    Decision hello = cloud.fleet().hello(CloudFixture.mothershipHello("c", 8));
+
+    String c = hello.reply().get().getString("nodeId");
+    assertThat(cloud.state.instance(placed.id()).placements())
+        .extracting(Instance.Placement::mothershipId, Instance.Placement::role)
+        .containsExactly(tuple(primary, Instance.Role.PRIMARY), tuple(c, Instance.Role.REPLICA));
+    assertThat(eventTypes(hello.change())).contains("instance.clustered");
+    assertThat(CloudFixture.event(hello.change(), "instance.clustered").getString("reason")).isEqualTo("replicas");
+    assertThat(sent(hello.change(), "instantiate")).singleElement()
+        .satisfies(start -> assertThat(start.nodeId()).isEqualTo(c))
+        .satisfies(start -> assertThat(start.args().getString("role")).isEqualTo("replica"));
+    assertThat(cloud.state.reservedOn(c)).isEqualTo(RESOURCES);
+
+    Decision another = cloud.fleet().hello(CloudFixture.mothershipHello("d", 8));
+    assertThat(eventTypes(another.change())).as("no longer short").doesNotContain("instance.clustered");
   }
 
   @Test

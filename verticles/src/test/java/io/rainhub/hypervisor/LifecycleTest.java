@@ -104,6 +104,26 @@ class LifecycleTest {
     assertThat(onA).isEqualTo(1);
   }
 
+  @Test
+  void drainingAPrimaryTellsThePromotedReplicaItIsNowThePrimary() {
+    String a = cloud.agentMothership("a", 64);
+    String b = cloud.agentMothership("b", 8);
+    Instance instance = cloud.shopInstance(2);
+    assertThat(primaryOf(instance)).isEqualTo(a);
+    String c = cloud.agentMothership("c", 8);
+
+    Decision drained = cloud.registry().drainMothership(idKey(a).put("draining", true));
+
+    assertThat(cloud.state.instance(instance.id()).placements())
+        .extracting(Instance.Placement::mothershipId, Instance.Placement::role)
+        .containsExactly(org.assertj.core.api.Assertions.tuple(b, Instance.Role.PRIMARY),
+            org.assertj.core.api.Assertions.tuple(c, Instance.Role.REPLICA));
+    assertThat(sent(drained.change(), "instantiate"))
+        .extracting(AgentCommand::nodeId, command -> command.args().getString("role"))
+        .containsExactlyInAnyOrder(org.assertj.core.api.Assertions.tuple(b, "primary"),
+            org.assertj.core.api.Assertions.tuple(c, "replica"));
+  }
+
   // --- names
 
   @Test

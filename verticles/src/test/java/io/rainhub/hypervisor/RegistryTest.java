@@ -101,6 +101,64 @@ class RegistryTest {
   }
 
   @Test
+  void anExpiredRestMothershipsInstancesAreRescheduledLikeALostOnes() {
+    String doomed = cloud.restMothership(mothershipBody("doomed", 64).put("ttlSeconds", 10));
+    String spare = cloud.restMothership("spare", 8);
+    Instance instance = cloud.shopInstance(1);
+    assertThat(hosts(instance)).containsExactly(doomed);
+
+    cloud.advance(10_000);
+    Change expiry = cloud.registry().expireOverdue(cloud.now()).get(0);
+
+    Instance moved = cloud.state.instance(instance.id());
+    assertThat(moved.state()).isEqualTo(InstanceState.PLACED);
+    assertThat(moved.placements()).extracting(Instance.Placement::mothershipId, Instance.Placement::role)
+        .containsExactly(tuple(spare, Instance.Role.PRIMARY));
+    assertThat(eventTypes(expiry)).containsExactly("mothership.expired", "instance.rescheduled");
+    assertThat(event(expiry, "instance.rescheduled").getString("from")).isEqualTo(doomed);
+    assertThat(cloud.state.reservedOn(spare)).isEqualTo(RESOURCES);
+  }
+
+  @Test
+  void withTheReleasePolicyAnExpiredRestMothershipsPrimaryIsReplacedByItsReplica() {
+    CloudFixture release = new CloudFixture(false);
+    String doomed = release.restMothership(mothershipBody("doomed", 64).put("ttlSeconds", 10));
+    release.restMothership("other", 8);
+    release.restMothership("spare", 8);
+    release.deploy("shop", 2, "/shop/*");
+    Instance instance = release.instantiated("shop");
+    assertThat(primaryOf(instance)).isEqualTo(doomed);
+    String replica = hosts(instance).get(1);
+
+    release.advance(10_000);
+    Change expiry = release.registry().expireOverdue(release.now()).get(0);
+
+    assertThat(release.state.instance(instance.id()).placements())
+        .extracting(Instance.Placement::mothershipId, Instance.Placement::role)
+        .containsExactly(tuple(replica, Instance.Role.PRIMARY));
+    assertThat(eventTypes(expiry)).containsExactly("mothership.expired");
+  }
+
+  @Test
+  void aRestRegistrationTopsUpAnInstanceShortOfReplicas() {
+    cloud.restMothership(mothershipBody("doomed", 64).put("ttlSeconds", 10));
+    String other = cloud.restMothership("other", 8);
+    Instance instance = cloud.shopInstance(2);
+    cloud.advance(10_000);
+    cloud.registry().expireOverdue(cloud.now());
+    assertThat(hosts(cloud.state.instance(instance.id()))).containsExactly(other);
+
+    Decision registered = cloud.registry().registerMothership(mothershipBody("fresh", 8));
+
+    String fresh = registered.reply().get().getString("id");
+    assertThat(cloud.state.instance(instance.id()).placements())
+        .extracting(Instance.Placement::mothershipId, Instance.Placement::role)
+        .containsExactly(tuple(other, Instance.Role.PRIMARY), tuple(fresh, Instance.Role.REPLICA));
+    assertThat(eventTypes(registered.change())).containsExactly("mothership.registered", "instance.clustered");
+    assertThat(sqls(registered.change())).containsExactly(CloudSql.INSERT_MOTHERSHIP, CloudSql.INSERT_PLACEMENT);
+  }
+
+  @Test
   void aHeartbeatWithinTheTtlKeepsARestRegistrationAlive() {
     String m = cloud.restMothership(mothershipBody("m", 8).put("ttlSeconds", 10));
 

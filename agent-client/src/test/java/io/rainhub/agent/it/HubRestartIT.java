@@ -67,7 +67,7 @@ class HubRestartIT {
     hub = startHub(hubDir, port);
     HubApi restarted = new HubApi(port).login(PASSWORD);
     HubApi.await("the agent's hello to the restarted hub", Duration.ofSeconds(40),
-        () -> restarted.get("/v1.0/events?since=" + mark + "&types=node.online,node.returned"),
+        () -> restarted.get("/v1.0/events?since=" + mark + "&types=node.online,node.returned,node.reconnected"),
         page -> page.getJsonArray("items").stream().anyMatch(e -> e.toString().contains(nodeId)));
     Thread.sleep(3 * TTL_MS); // long enough for a wrong SUSPECT or LOST to show
 
