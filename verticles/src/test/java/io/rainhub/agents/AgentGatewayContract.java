@@ -229,6 +229,127 @@ abstract class AgentGatewayContract extends HubContract {
     }
   }
 
+  // ------------------------------------------------------------------ bounded payloads (issue 10, item 4)
+
+  /** {@code {"a": {"a": … 1 …}}} nested {@code levels} deep, as text (no recursion to build or encode it). */
+  static String nested(int levels) {
+    return "{\"a\":".repeat(levels) + "1" + "}".repeat(levels);
+  }
+
+  /** A heartbeat frame's text whose {@code metrics} member is {@code metricsJson}, verbatim. */
+  static String heartbeatWithMetrics(String frameId, String metricsJson) {
+    return "{\"type\":\"heartbeat\",\"id\":\"" + frameId + "\",\"seq\":1,\"ts\":0,\"body\":{\"metrics\":"
+        + metricsJson + "}}";
+  }
+
+  static String manyKeys(int keys) {
+    JsonObject metrics = new JsonObject();
+    for (int i = 0; i < keys; i++) {
+      metrics.put("k" + i, i);
+    }
+    return metrics.encode();
+  }
+
+  @Test
+  void metricsAndEventPayloadsOutOfShapeAreRefusedOverTheSocketNamingTheFieldAndNothingIsKept() {
+    try (TestAgent agent = await(TestAgent.connect(hub.vertx(), hub.port(), agentToken()))) {
+      String nodeId = agent.hello(TestAgent.genericHello(unique("shapes"))).getString("nodeId");
+      agent.heartbeat(new JsonArray());
+      awaitAgent(nodeId, node -> node.getJsonObject("metrics") != null);
+
+      String[][] hostile = {
+          {"{\"cpu\": 1e309}", "body.metrics.cpu"},
+          {"{\"cpu\": -1e309}", "body.metrics.cpu"},
+          {nested(900), "body.metrics"},
+          {nested(5), "body.metrics"},
+          {manyKeys(65), "body.metrics"},
+          {"{\"pad\": \"" + "x".repeat(20 * 1024) + "\"}", "body.metrics.pad"},
+          {"{\"load\": [" + "0.5,".repeat(17 * 1024 / 4) + "0.5]}", "body.metrics"},
+      };
+      for (String[] metrics : hostile) {
+        String id = UUID.randomUUID().toString();
+        agent.sendText(heartbeatWithMetrics(id, metrics[0]));
+        JsonObject error = assertError(agent.expectError(), "invalid-frame", id);
+        assertThat(error.getString("field")).as("field of %s", metrics[0].substring(0, Math.min(40, metrics[0].length())))
+            .isEqualTo(metrics[1]);
+      }
+      String deepEvent = UUID.randomUUID().toString();
+      agent.sendText("{\"type\":\"event\",\"id\":\"" + deepEvent + "\",\"seq\":1,\"ts\":0,\"body\":{\"type\":\"deep\","
+          + "\"detail\":" + nested(900) + "}}");
+      assertThat(assertError(agent.expectError(), "invalid-frame", deepEvent).getString("field"))
+          .isEqualTo("body.detail");
+
+      // The connection stays usable and the last good metrics are what the hub shows.
+      agent.heartbeat(new JsonArray());
+      JsonObject listed = awaitAgent(nodeId, node -> node.getJsonObject("metrics") != null);
+      assertThat(listed.getJsonObject("metrics").getValue("cpu")).isEqualTo(0.25);
+      assertThat(agent.closeCode()).isNull();
+    }
+  }
+
+  @Test
+  void aHostileHeartbeatOverTheHttpFallbackIs400AndTheAgentListAnswersWithinASecond() {
+    String token = issueAgentToken().getString("token");
+    HttpResponse<Buffer> hello = await(hub.postJson("/agents/http/hello", token,
+        TestAgent.frame("hello", TestAgent.genericHello(unique("http-shapes")))));
+    assertThat(hello.statusCode()).as(hello.bodyAsString()).isEqualTo(200);
+    String nodeId = hello.bodyAsJsonObject().getJsonObject("body").getString("nodeId");
+
+    String[][] hostile = {
+        {nested(900), "body.metrics"},
+        {"{\"cpu\": 1e309}", "body.metrics.cpu"},
+        {"{\"pad\": \"" + "x".repeat(900 * 1024) + "\"}", "body.metrics.pad"},
+    };
+    for (String[] metrics : hostile) {
+      HttpResponse<Buffer> refused = await(hub.client().post("/agents/http/heartbeat?node=" + nodeId)
+          .bearerTokenAuthentication(token).putHeader("Content-Type", "application/json")
+          .sendBuffer(Buffer.buffer(heartbeatWithMetrics(UUID.randomUUID().toString(), metrics[0]))));
+      JsonObject problem = assertProblem(refused, 400);
+      assertThat(problem.getJsonArray("invalid-params").getJsonObject(0).getString("name")).isEqualTo(metrics[1]);
+
+      long asked = System.nanoTime();
+      HttpResponse<Buffer> listed = await(hub.get("/v1.0/agents", admin));
+      assertThat(listed.statusCode()).isEqualTo(200);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - asked)).as("GET /v1.0/agents after a hostile heartbeat")
+          .isLessThan(1_000);
+      assertThat(listed.bodyAsString()).doesNotContain("Infinity");
+    }
+    HttpResponse<Buffer> deepEvent = await(hub.client().post("/agents/http/frames?node=" + nodeId)
+        .bearerTokenAuthentication(token).putHeader("Content-Type", "application/json")
+        .sendBuffer(Buffer.buffer("{\"type\":\"event\",\"id\":\"e1\",\"seq\":1,\"ts\":0,\"body\":{\"type\":\"deep\","
+            + "\"detail\":" + nested(900) + "}}")));
+    assertThat(assertProblem(deepEvent, 400).getJsonArray("invalid-params").getJsonObject(0).getString("name"))
+        .isEqualTo("body.detail");
+  }
+
+  @Test
+  void theAgentListIsPagedWithStartAndRange() {
+    try (TestAgent one = await(TestAgent.connect(hub.vertx(), hub.port(), agentToken()));
+         TestAgent two = await(TestAgent.connect(hub.vertx(), hub.port(), agentToken()))) {
+      one.hello(TestAgent.genericHello(unique("paged")));
+      two.hello(TestAgent.genericHello(unique("paged")));
+      JsonObject all = getJson("/v1.0/agents");
+      assertThat(all.getInteger("start")).isZero();
+      assertThat(all.getInteger("range")).isEqualTo(50);
+      int total = all.getInteger("total");
+      assertThat(total).isGreaterThanOrEqualTo(2);
+
+      JsonObject first = getJson("/v1.0/agents?start=0&range=1");
+      JsonObject second = getJson("/v1.0/agents?start=1&range=1");
+      assertThat(first.getJsonArray("items")).hasSize(1);
+      assertThat(second.getJsonArray("items")).hasSize(1);
+      assertThat(first.getInteger("total")).isEqualTo(total);
+      assertThat(first.getJsonArray("items").getJsonObject(0).getString("nodeId"))
+          .isNotEqualTo(second.getJsonArray("items").getJsonObject(0).getString("nodeId"));
+      assertThat(getJson("/v1.0/agents?start=" + total).getJsonArray("items")).isEmpty();
+      for (String query : List.of("range=0", "range=1001", "start=-1", "start=x")) {
+        JsonObject problem = assertProblem(await(hub.get("/v1.0/agents?" + query, admin)), 400);
+        assertThat(problem.getJsonArray("invalid-params").getJsonObject(0).getString("name"))
+            .isEqualTo(query.substring(0, query.indexOf('=')));
+      }
+    }
+  }
+
   // ------------------------------------------------------------------ liveness
 
   @Test
@@ -928,7 +1049,7 @@ abstract class AgentGatewayContract extends HubContract {
     long deadline = System.currentTimeMillis() + 10_000;
     JsonObject node = null;
     while (System.currentTimeMillis() < deadline) {
-      node = first(getJson("/v1.0/agents").getJsonArray("items").stream().map(JsonObject.class::cast).toList(), nodeId);
+      node = first(getJson("/v1.0/agents?range=1000").getJsonArray("items").stream().map(JsonObject.class::cast).toList(), nodeId);
       if (node != null && condition.test(node)) {
         return node;
       }
