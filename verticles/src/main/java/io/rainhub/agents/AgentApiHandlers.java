@@ -31,6 +31,9 @@ final class AgentApiHandlers {
   private static final int DEFAULT_TIMEOUT_MS = 10_000;
   private static final int MAX_TIMEOUT_MS = 120_000;
   private static final int MAX_LISTED = 500;
+  /** As GET /webcomponent/all: {@code start} (default 0) and {@code range} (default 50, at most 1000). */
+  private static final int DEFAULT_PAGE = 50;
+  private static final int MAX_PAGE = 1000;
 
   private final Vertx vertx;
   private final Store store;
@@ -41,7 +44,31 @@ final class AgentApiHandlers {
   }
 
   void listAgents(RoutingContext ctx) {
-    Replies.toHypervisor(ctx, HV_AGENT_LIST, new JsonObject(), 200);
+    List<Problem.InvalidParam> faults = new java.util.ArrayList<>();
+    int start = queryInt(ctx, "start", 0, 0, Integer.MAX_VALUE, faults);
+    int range = queryInt(ctx, "range", DEFAULT_PAGE, 1, MAX_PAGE, faults);
+    if (!faults.isEmpty()) {
+      throw new ProblemException(new Problem(400, "Invalid query", "The query has invalid parameters.", faults));
+    }
+    Replies.toHypervisor(ctx, HV_AGENT_LIST, new JsonObject().put("start", start).put("range", range), 200);
+  }
+
+  private static int queryInt(RoutingContext ctx, String name, int fallback, int min, int max,
+      List<Problem.InvalidParam> faults) {
+    String text = ctx.queryParams().get(name);
+    if (text == null || text.isEmpty()) {
+      return fallback;
+    }
+    try {
+      int value = Integer.parseInt(text);
+      if (value >= min && value <= max) {
+        return value;
+      }
+    } catch (NumberFormatException notANumber) {
+      // reported below
+    }
+    faults.add(new Problem.InvalidParam(name, "must be a whole number between " + min + " and " + max));
+    return fallback;
   }
 
   /**

@@ -306,7 +306,8 @@ final class AgentGateway {
 
   private static ProblemException badFrame(FrameException refused) {
     return new ProblemException(new Problem(400, "Invalid agent frame", refused.getMessage(),
-        java.util.List.of(new Problem.InvalidParam("frame", refused.code + ": " + refused.getMessage()))));
+        java.util.List.of(new Problem.InvalidParam(refused.field != null ? refused.field : "frame",
+            refused.code + ": " + refused.getMessage()))));
   }
 
   private static ProblemException unauthorized(String detail) {

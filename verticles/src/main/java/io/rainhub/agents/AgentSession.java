@@ -132,8 +132,13 @@ final class AgentSession {
       case "event" -> toHypervisor(HV_AGENT_EVENT, frame, new JsonObject().put("event", frame.body()));
       case "ack" -> LOG.debug("Node {} acknowledged command {}", nodeId, frame.body().getString("commandId"));
       case "goodbye" -> goodbye(frame);
-      default -> LOG.warn("Agent of node {} reports an error: {}", nodeId, frame.body().encode());
+      default -> LOG.warn("Agent of node {} reports an error: {}", nodeId, abbreviated(frame.body().encode()));
     }
+  }
+
+  /** What an agent sends reaches the log only up to a line's worth. */
+  private static String abbreviated(String text) {
+    return text.length() <= 1000 ? text : text.substring(0, 1000) + "…";
   }
 
   private void refuse(FrameException refused) {

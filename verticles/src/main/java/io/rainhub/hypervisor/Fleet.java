@@ -133,8 +133,12 @@ final class Fleet {
     }
   }
 
-  JsonObject list() {
-    return new JsonObject().put("items", new JsonArray(state.agentNodes().stream().map(this::summary).toList()));
+  /** One page of the agent-managed nodes, in registration order: {@code start} (default 0), {@code range} (default 50). */
+  JsonObject list(JsonObject body) {
+    int start = body.getInteger("start", 0);
+    int range = body.getInteger("range", 50);
+    return new JsonObject().put("total", state.agentNodes().size()).put("start", start).put("range", range)
+        .put("items", new JsonArray(state.agentNodes().stream().skip(start).limit(range).map(this::summary).toList()));
   }
 
   // --- commands and what agents report
