@@ -131,6 +131,119 @@ abstract class AgentGatewayContract extends HubContract {
     }
   }
 
+  // ------------------------------------------------------------------ agent identity (issue 10, item 3)
+
+  @Test
+  void anotherTokensHelloForABoundNodeIsRefusedWithNodeBoundAnd1008AndTheLegitimateSessionIsLeftAlone() {
+    String name = unique("bound");
+    JsonObject intruderToken = issueAgentToken();
+    try (TestAgent owner = await(TestAgent.connect(hub.vertx(), hub.port(), agentToken()))) {
+      String nodeId = owner.hello(TestAgent.genericHello(name)).getString("nodeId");
+      owner.keepAlive();
+
+      for (JsonObject body : List.of(TestAgent.genericHello(name), TestAgent.genericHello(name).put("nodeId", nodeId))) {
+        try (TestAgent intruder = await(TestAgent.connect(hub.vertx(), hub.port(), intruderToken.getString("token")))) {
+          JsonObject hello = TestAgent.frame("hello", body);
+          intruder.send(hello);
+          assertError(intruder.expectError(), "node-bound", hello.getString("id"));
+          assertThat(intruder.awaitClose(5_000)).as("close code of the intruder").isEqualTo((short) 1008);
+        }
+      }
+      sleep(TTL_MS);
+      assertThat(owner.closeCode()).as("the owner's session").isNull();
+      assertThat(awaitAgent(nodeId, node -> "AVAILABLE".equals(node.getString("state")))).isNotNull();
+
+      // The HTTP fallback refuses the intruder too, on every path that names the node.
+      String intruder = intruderToken.getString("token");
+      assertThat(assertProblem(await(hub.postJson("/agents/http/heartbeat?node=" + nodeId, intruder,
+          TestAgent.frame("heartbeat", new JsonObject()))), 403).getString("code")).isEqualTo("node-bound");
+      assertProblem(await(hub.postJson("/agents/http/hello", intruder,
+          TestAgent.frame("hello", TestAgent.genericHello(name).put("nodeId", nodeId)))), 403);
+      assertProblem(await(hub.postJson("/agents/http/frames?node=" + nodeId, intruder,
+          TestAgent.frame("event", new JsonObject().put("type", "forged")))), 403);
+      assertProblem(await(hub.client().get("/agents/http/commands?node=" + nodeId + "&waitMs=0")
+          .bearerTokenAuthentication(intruder).send()), 403);
+      assertThat(owner.closeCode()).isNull();
+    }
+    // The owner's token resumes the node (a reconnect with its id).
+    try (TestAgent back = await(TestAgent.connect(hub.vertx(), hub.port(), agentToken()))) {
+      assertThat(back.hello(TestAgent.genericHello(name)).getString("state")).isNotNull();
+    }
+  }
+
+  @Test
+  void aRestRegisteredMothershipIsTakenOverOnlyAfterAnAdminEnrolsItForAToken() {
+    String name = unique("rest-ms");
+    HttpResponse<Buffer> registered = await(hub.postJson("/mothership/", admin, new JsonObject().put("name", name)
+        .put("address", "rest.test:9000").put("labels", pool(unique("pool")))
+        .put("capacity", new JsonObject().put("cpu", 4).put("ramMb", 4096).put("bandwidthMbps", 100))));
+    assertThat(registered.statusCode()).as(registered.bodyAsString()).isEqualTo(201);
+    String mothershipId = registered.bodyAsJsonObject().getString("id");
+    JsonObject token = issueAgentToken();
+
+    for (JsonObject body : List.of(TestAgent.mothershipHello(name, 4, 4096),
+        TestAgent.mothershipHello(unique("other-name"), 4, 4096).put("nodeId", mothershipId))) {
+      try (TestAgent agent = await(TestAgent.connect(hub.vertx(), hub.port(), token.getString("token")))) {
+        JsonObject hello = TestAgent.frame("hello", body);
+        agent.send(hello);
+        assertError(agent.expectError(), "not-enrolled", hello.getString("id"));
+        assertThat(agent.awaitClose(5_000)).isEqualTo((short) 1008);
+      }
+    }
+    assertThat(getJson("/mothership/" + mothershipId).getBoolean("agentManaged")).isFalse();
+
+    // Only admins enrol; an unknown token or node is refused.
+    String enrol = "/v1.0/nodes/" + mothershipId + "/enrol";
+    assertProblem(await(hub.client().put(enrol).bearerTokenAuthentication(user())
+        .sendJsonObject(new JsonObject().put("agentToken", token.getString("name")))), 403);
+    assertThat(assertProblem(await(hub.client().put(enrol).bearerTokenAuthentication(admin)
+        .sendJsonObject(new JsonObject().put("agentToken", "no-such-token"))), 400).getJsonArray("invalid-params")
+        .getJsonObject(0).getString("name")).isEqualTo("agentToken");
+    assertProblem(await(hub.client().put("/v1.0/nodes/" + UUID.randomUUID() + "/enrol").bearerTokenAuthentication(admin)
+        .sendJsonObject(new JsonObject().put("agentToken", token.getString("id")))), 404);
+
+    HttpResponse<Buffer> enrolled = await(hub.client().put(enrol).bearerTokenAuthentication(admin)
+        .sendJsonObject(new JsonObject().put("agentToken", token.getString("name"))));
+    assertThat(enrolled.statusCode()).as(enrolled.bodyAsString()).isEqualTo(200);
+    assertThat(enrolled.bodyAsJsonObject().getString("agentTokenId")).isEqualTo(token.getString("id"));
+
+    try (TestAgent other = await(TestAgent.connect(hub.vertx(), hub.port(), agentToken()))) {
+      JsonObject hello = TestAgent.frame("hello", TestAgent.mothershipHello(name, 4, 4096));
+      other.send(hello);
+      assertError(other.expectError(), "not-enrolled", hello.getString("id"));
+    }
+    try (TestAgent agent = await(TestAgent.connect(hub.vertx(), hub.port(), token.getString("token")))) {
+      assertThat(agent.hello(TestAgent.mothershipHello(name, 4, 4096)).getString("nodeId")).isEqualTo(mothershipId);
+      assertThat(getJson("/mothership/" + mothershipId).getBoolean("agentManaged")).isTrue();
+    }
+  }
+
+  @Test
+  void aNodeWhoseTokenWasRevokedIsReBoundByEnrollingItForANewToken() {
+    String name = unique("rebound");
+    JsonObject old = issueAgentToken();
+    String nodeId;
+    try (TestAgent agent = await(TestAgent.connect(hub.vertx(), hub.port(), old.getString("token")))) {
+      nodeId = agent.hello(TestAgent.genericHello(name)).getString("nodeId");
+    }
+    await(hub.client().delete("/v1.0/agent-tokens/" + old.getString("id")).bearerTokenAuthentication(admin).send());
+    JsonObject fresh = issueAgentToken();
+    try (TestAgent agent = await(TestAgent.connect(hub.vertx(), hub.port(), fresh.getString("token")))) {
+      JsonObject hello = TestAgent.frame("hello", TestAgent.genericHello(name));
+      agent.send(hello);
+      assertError(agent.expectError(), "node-bound", hello.getString("id"));
+    }
+    assertThat(assertProblem(await(hub.client().put("/v1.0/nodes/" + nodeId + "/enrol").bearerTokenAuthentication(admin)
+        .sendJsonObject(new JsonObject().put("agentToken", old.getString("id")))), 400)
+        .getJsonArray("invalid-params").getJsonObject(0).getString("name")).as("a revoked token").isEqualTo("agentToken");
+    HttpResponse<Buffer> enrolled = await(hub.client().put("/v1.0/nodes/" + nodeId + "/enrol")
+        .bearerTokenAuthentication(admin).sendJsonObject(new JsonObject().put("agentToken", fresh.getString("id"))));
+    assertThat(enrolled.statusCode()).as(enrolled.bodyAsString()).isEqualTo(200);
+    try (TestAgent agent = await(TestAgent.connect(hub.vertx(), hub.port(), fresh.getString("token")))) {
+      assertThat(agent.hello(TestAgent.genericHello(name)).getString("nodeId")).isEqualTo(nodeId);
+    }
+  }
+
   // ------------------------------------------------------------------ misbehaving agents
 
   @Test
@@ -992,6 +1105,16 @@ abstract class AgentGatewayContract extends HubContract {
         new JsonObject().put("name", unique("agent")).put("ttlDays", 1)));
     assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
     return created.bodyAsJsonObject();
+  }
+
+  /** A person's token without the admin role (a user of a new tenant). */
+  String user() {
+    String name = unique("user");
+    assertThat(await(hub.postJson("/v1.0/tenants", admin, new JsonObject().put("name", name))).statusCode()).isEqualTo(201);
+    HttpResponse<Buffer> created = await(hub.postJson("/v1.0/users", admin, new JsonObject().put("username", name)
+        .put("password", "a-long-enough-password").put("tenant", name).put("roles", new JsonArray().add("user"))));
+    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+    return await(hub.login(name, "a-long-enough-password"));
   }
 
   /** A token the tests that do not revoke share. */
