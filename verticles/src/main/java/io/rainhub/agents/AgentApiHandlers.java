@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -28,9 +29,13 @@ final class AgentApiHandlers {
   /** Actions a person may send; the others follow from cloud API changes and keep the maps true. */
   private static final Pattern MANUAL_ACTIONS = Pattern.compile("guest|update");
   private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9-]{1,36}");
+  private static final Pattern AGENT_TOKEN = Pattern.compile("[^\\p{Cntrl}]{1,128}");
   private static final int DEFAULT_TIMEOUT_MS = 10_000;
   private static final int MAX_TIMEOUT_MS = 120_000;
   private static final int MAX_LISTED = 500;
+  /** As GET /webcomponent/all: {@code start} (default 0) and {@code range} (default 50, at most 1000). */
+  private static final int DEFAULT_PAGE = 50;
+  private static final int MAX_PAGE = 1000;
 
   private final Vertx vertx;
   private final Store store;
@@ -41,7 +46,74 @@ final class AgentApiHandlers {
   }
 
   void listAgents(RoutingContext ctx) {
-    Replies.toHypervisor(ctx, HV_AGENT_LIST, new JsonObject(), 200);
+    List<Problem.InvalidParam> faults = new java.util.ArrayList<>();
+    int start = queryInt(ctx, "start", 0, 0, Integer.MAX_VALUE, faults);
+    int range = queryInt(ctx, "range", DEFAULT_PAGE, 1, MAX_PAGE, faults);
+    if (!faults.isEmpty()) {
+      throw new ProblemException(new Problem(400, "Invalid query", "The query has invalid parameters.", faults));
+    }
+    Replies.toHypervisor(ctx, HV_AGENT_LIST, new JsonObject().put("start", start).put("range", range), 200);
+  }
+
+  /**
+   * An admin binds a node to an agent token, named by its id or its name: a REST-registered
+   * mothership or rain server can then be taken over by that token's agent, an agent-managed node
+   * (say, one whose token was revoked) is re-bound at once. The token must be unrevoked and unexpired;
+   * a name several such tokens share is ambiguous (409).
+   */
+  void enrol(RoutingContext ctx) {
+    String nodeId = nodeId(ctx);
+    JsonObject body = JsonInput.of(ctx)
+        .requireString("agentToken", AGENT_TOKEN, "must be an agent token's id or name (1-128 characters)")
+        .allowOnly("agentToken")
+        .valid();
+    String wanted = body.getString("agentToken");
+    vertx.eventBus().<JsonObject>request(IDENTITY_AGENT_TOKEN_LIST, new JsonObject(), Replies.BUS_OPTIONS)
+        .map(tokens -> tokenIdOf(tokens.body().getJsonArray("items"), wanted))
+        .compose(tokenId -> Replies.<JsonObject>askHypervisor(ctx, HV_NODE_ENROL, Callers.of(ctx).into(new JsonObject()
+            .put("nodeId", nodeId).put("agentTokenId", tokenId))))
+        .onSuccess(reply -> Replies.json(ctx, 200, reply.body()))
+        .onFailure(ctx::fail);
+  }
+
+  /** The id of the one usable agent token {@code wanted} names (by id first, else by name). */
+  private static String tokenIdOf(JsonArray tokens, String wanted) {
+    OffsetDateTime now = OffsetDateTime.now();
+    List<JsonObject> usable = tokens.stream().map(JsonObject.class::cast)
+        .filter(token -> token.getString("revokedAt") == null
+            && OffsetDateTime.parse(token.getString("expiresAt")).isAfter(now))
+        .toList();
+    List<JsonObject> byId = usable.stream().filter(token -> wanted.equals(token.getString("id"))).toList();
+    List<JsonObject> named = byId.isEmpty()
+        ? usable.stream().filter(token -> wanted.equals(token.getString("name"))).toList() : byId;
+    if (named.isEmpty()) {
+      throw new ProblemException(new Problem(400, "Invalid request body", "No unrevoked, unexpired agent token has the"
+          + " id or name " + wanted + ".", List.of(new Problem.InvalidParam("agentToken",
+              "must name an unrevoked, unexpired agent token (its id or name)"))));
+    }
+    if (named.size() > 1) {
+      throw new ProblemException(new Problem(409, "Conflict", named.size() + " agent tokens are named " + wanted
+          + "; give the token's id instead.", List.of(new Problem.InvalidParam("agentToken", "is ambiguous: give the id"))));
+    }
+    return named.get(0).getString("id");
+  }
+
+  private static int queryInt(RoutingContext ctx, String name, int fallback, int min, int max,
+      List<Problem.InvalidParam> faults) {
+    String text = ctx.queryParams().get(name);
+    if (text == null || text.isEmpty()) {
+      return fallback;
+    }
+    try {
+      int value = Integer.parseInt(text);
+      if (value >= min && value <= max) {
+        return value;
+      }
+    } catch (NumberFormatException notANumber) {
+      // reported below
+    }
+    faults.add(new Problem.InvalidParam(name, "must be a whole number between " + min + " and " + max));
+    return fallback;
   }
 
   /**

@@ -25,5 +25,6 @@ public final class AgentApiRoutes implements ApiArea {
     // Commands carry the instances and arguments of every tenant: admins only, even to read.
     router.get("/v1.0/nodes/:nodeId/commands").handler(Callers::adminOnly).handler(agents::nodeCommands);
     router.get("/v1.0/commands/:commandId").handler(Callers::adminOnly).handler(agents::command);
+    router.put("/v1.0/nodes/:nodeId/enrol").consumes(JSON).handler(Callers::adminOnly).handler(agents::enrol);
   }
 }

@@ -10,6 +10,7 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -34,6 +35,13 @@ public final class AgentFrames {
   private static final Set<String> INSTANCE_STATES = Set.of("RUNNING", "STOPPED", "FAILED");
   private static final int MAX_INSTANCES = 10_000;
   private static final int MAX_OUTPUT_LINES = 200;
+  /**
+   * How deep any member of a frame may nest (a member holding a scalar is one level): checked
+   * before anything else reads the frame, without recursion. The shapes of metrics, events and
+   * results are tighter still ({@link PayloadShape}).
+   */
+  static final int MAX_MEMBER_DEPTH = 6;
+  private static final int MAX_OUTPUT_LINE_LENGTH = 4096;
 
   /** A frame that passed the checks. */
   record Frame(String type, String id, long seq, JsonObject body) {
@@ -43,15 +51,32 @@ public final class AgentFrames {
   static final class FrameException extends RuntimeException {
     final String code;
     final String inReplyTo;
+    /** The field at fault (as {@code body.metrics.cpu}), when one is. */
+    final String field;
 
     FrameException(String code, String message, String inReplyTo) {
+      this(code, message, inReplyTo, null);
+    }
+
+    FrameException(String code, String message, String inReplyTo, String field) {
       super(message, null, false, false);
       this.code = code;
       this.inReplyTo = inReplyTo;
+      this.field = field;
+    }
+
+    /** A payload out of its shape: {@code invalid-frame}, naming the field. */
+    static FrameException invalid(PayloadShape.Violation violation, String inReplyTo) {
+      return new FrameException("invalid-frame", "'" + violation.field() + "' " + violation.reason() + ".", inReplyTo,
+          violation.field());
     }
 
     JsonObject toFrame() {
-      return frame("error", new JsonObject().put("code", code).put("message", getMessage()).put("inReplyTo", inReplyTo));
+      JsonObject body = new JsonObject().put("code", code).put("message", getMessage()).put("inReplyTo", inReplyTo);
+      if (field != null) {
+        body.put("field", field);
+      }
+      return frame("error", body);
     }
   }
 
@@ -96,13 +121,14 @@ public final class AgentFrames {
     if (!(json.getValue("body") instanceof JsonObject body)) {
       throw new FrameException("malformed", "Field 'body' is required and must be an object.", id);
     }
+    boundDepth(json, body, id);
     try {
       JsonObject checked = switch (type) {
         case "hello" -> hello(body, id);
         case "heartbeat" -> heartbeat(body, id);
         case "ack" -> JsonInput.of(body).requireString("commandId", COMMAND_ID, "must be a command id").valid();
         case "result" -> result(body, id);
-        case "event" -> JsonInput.of(body).requireString("type", EVENT_TYPE, "must be a lower-case event name").valid();
+        case "event" -> event(body, id);
         case "goodbye" -> JsonInput.of(body).optionalString("reason", REASON, "must be text of at most 200 characters")
             .allowOnly("reason").valid();
         default -> body;
@@ -139,12 +165,51 @@ public final class AgentFrames {
     return valid;
   }
 
+  /** No member of the frame nests deeper than {@link #MAX_MEMBER_DEPTH}: refused before anything walks it. */
+  private static void boundDepth(JsonObject json, JsonObject body, String id) {
+    for (Map.Entry<String, Object> member : json) {
+      if (!member.getKey().equals("body") && PayloadShape.deeperThan(member.getValue(), MAX_MEMBER_DEPTH)) {
+        throw FrameException.invalid(new PayloadShape.Violation(member.getKey(), "must nest at most "
+            + MAX_MEMBER_DEPTH + " levels deep"), id);
+      }
+    }
+    for (Map.Entry<String, Object> member : body) {
+      if (PayloadShape.deeperThan(member.getValue(), MAX_MEMBER_DEPTH)) {
+        throw FrameException.invalid(new PayloadShape.Violation("body." + member.getKey(), "must nest at most "
+            + MAX_MEMBER_DEPTH + " levels deep"), id);
+      }
+    }
+  }
+
   private static JsonObject heartbeat(JsonObject body, String id) {
     if (body.containsKey("metrics") && !(body.getValue("metrics") instanceof JsonObject)) {
       throw new FrameException("malformed", "Field 'metrics' must be an object.", id);
     }
+    if (body.getValue("metrics") instanceof JsonObject metrics) {
+      shaped(PayloadShape.METRICS, metrics, "body.metrics", id);
+    }
     instances(body, id);
     return body;
+  }
+
+  /**
+   * An event: its {@code type}, and every other member within the shape of metrics (each member
+   * on its own, and the whole body too), since it is stored as the event's data.
+   */
+  private static JsonObject event(JsonObject body, String id) {
+    JsonObject valid = JsonInput.of(body).requireString("type", EVENT_TYPE, "must be a lower-case event name").valid();
+    for (Map.Entry<String, Object> member : valid) {
+      shaped(PayloadShape.METRICS, member.getValue(), "body." + member.getKey(), id);
+    }
+    shaped(PayloadShape.METRICS, valid, "body", id);
+    return valid;
+  }
+
+  private static void shaped(PayloadShape shape, Object value, String field, String id) {
+    PayloadShape.Violation violation = shape.check(value, field);
+    if (violation != null) {
+      throw FrameException.invalid(violation, id);
+    }
   }
 
   /** Optional {@code instances}: reports of {instanceId, state, generation}. */
@@ -175,12 +240,15 @@ public final class AgentFrames {
         .valid();
     Object output = valid.getValue("output");
     if (output != null && (!(output instanceof JsonArray lines) || lines.size() > MAX_OUTPUT_LINES
-        || lines.stream().anyMatch(line -> !(line instanceof String)))) {
+        || lines.stream().anyMatch(line -> !(line instanceof String text) || text.length() > MAX_OUTPUT_LINE_LENGTH))) {
       throw new FrameException("malformed", "Field 'output' must be an array of at most " + MAX_OUTPUT_LINES
-          + " strings.", id);
+          + " strings of at most " + MAX_OUTPUT_LINE_LENGTH + " characters.", id);
     }
     if (valid.containsKey("data") && !(valid.getValue("data") instanceof JsonObject)) {
       throw new FrameException("malformed", "Field 'data' must be an object.", id);
+    }
+    if (valid.getValue("data") instanceof JsonObject data) {
+      shaped(PayloadShape.RESULT_DATA, data, "body.data", id);
     }
     return valid;
   }

@@ -39,6 +39,8 @@ final class AgentGateway {
   private static final long MAX_POLL_MILLIS = 30_000;
   private static final String TOKEN_ID = "agentTokenId";
   private static final String TOKEN_NAME = "agentTokenName";
+  /** The body member the hypervisor reads the agent token's id from (Fleet.AGENT_TOKEN_FIELD). */
+  static final String AGENT_TOKEN_FIELD = "agentTokenId";
 
   private final Vertx vertx;
   private final JWTAuth jwt;
@@ -233,7 +235,7 @@ final class AgentGateway {
     ctx.response().closeHandler(gone -> live.unregister());
     live.completion()
         .compose(ready -> LeaderRequests.<JsonObject>request(vertx, HV_AGENT_PENDING,
-            new JsonObject().put("nodeId", nodeId)))
+            fromAgent(ctx, new JsonObject().put("nodeId", nodeId))))
         .onSuccess(reply -> {
           JsonArray pending = reply.body().getJsonArray("commands");
           if (!pending.isEmpty() || waitMillis == 0) {
@@ -251,16 +253,17 @@ final class AgentGateway {
   }
 
   private static JsonObject fromAgent(RoutingContext ctx, JsonObject body) {
-    return fromAgent(body, ctx.get(TOKEN_NAME));
+    return fromAgent(body, ctx.get(TOKEN_NAME), ctx.get(TOKEN_ID));
   }
 
   /**
-   * What an agent sends the hypervisor names the agent (its token's name, for the events' actor);
-   * a caller member the agent put in its frame is dropped, so an agent cannot pass for a person.
+   * What an agent sends the hypervisor names the agent: its token's name (the events' actor) and id
+   * (the node binding the hypervisor checks). A caller member the agent put in its frame is dropped,
+   * so an agent cannot pass for a person; token members it wrote are overwritten.
    */
-  static JsonObject fromAgent(JsonObject body, String agentName) {
+  static JsonObject fromAgent(JsonObject body, String agentName, String agentTokenId) {
     body.remove(Caller.FIELD);
-    return body.put(Caller.AGENT_FIELD, agentName);
+    return body.put(Caller.AGENT_FIELD, agentName).put(AGENT_TOKEN_FIELD, agentTokenId);
   }
 
   private static Frame frame(RoutingContext ctx, String expectedType) {
@@ -306,7 +309,8 @@ final class AgentGateway {
 
   private static ProblemException badFrame(FrameException refused) {
     return new ProblemException(new Problem(400, "Invalid agent frame", refused.getMessage(),
-        java.util.List.of(new Problem.InvalidParam("frame", refused.code + ": " + refused.getMessage()))));
+        java.util.List.of(new Problem.InvalidParam(refused.field != null ? refused.field : "frame",
+            refused.code + ": " + refused.getMessage()))));
   }
 
   private static ProblemException unauthorized(String detail) {

@@ -132,8 +132,13 @@ final class AgentSession {
       case "event" -> toHypervisor(HV_AGENT_EVENT, frame, new JsonObject().put("event", frame.body()));
       case "ack" -> LOG.debug("Node {} acknowledged command {}", nodeId, frame.body().getString("commandId"));
       case "goodbye" -> goodbye(frame);
-      default -> LOG.warn("Agent of node {} reports an error: {}", nodeId, frame.body().encode());
+      default -> LOG.warn("Agent of node {} reports an error: {}", nodeId, abbreviated(frame.body().encode()));
     }
+  }
+
+  /** What an agent sends reaches the log only up to a line's worth. */
+  private static String abbreviated(String text) {
+    return text.length() <= 1000 ? text : text.substring(0, 1000) + "…";
   }
 
   private void refuse(FrameException refused) {
@@ -152,7 +157,8 @@ final class AgentSession {
       return;
     }
     helloInFlight = true;
-    LeaderRequests.<JsonObject>request(vertx, HV_AGENT_HELLO, AgentGateway.fromAgent(frame.body().copy(), agentName))
+    LeaderRequests.<JsonObject>request(vertx, HV_AGENT_HELLO,
+            AgentGateway.fromAgent(frame.body().copy(), agentName, tokenId))
         .compose(reply -> {
           JsonObject welcome = reply.body();
           nodeId = welcome.getString("nodeId");
@@ -163,7 +169,7 @@ final class AgentSession {
         })
         .onFailure(failure -> {
           helloInFlight = false;
-          send(hubError(failure, frame.id()));
+          refuseByHub(failure, frame.id());
         });
   }
 
@@ -187,7 +193,7 @@ final class AgentSession {
         .onSuccess(ready -> bus.publish(AGENT_NODE_PREFIX + nodeId,
             new JsonObject().put("type", "superseded").put("sessionId", sessionId)))
         .compose(ready -> LeaderRequests.<JsonObject>request(vertx, HV_AGENT_PENDING,
-            new JsonObject().put("nodeId", nodeId)))
+            AgentGateway.fromAgent(new JsonObject().put("nodeId", nodeId), agentName, tokenId)))
         .onSuccess(reply -> {
           JsonArray backlog = reply.body().getJsonArray("commands");
           backlog.forEach(command -> sendCommand((JsonObject) command));
@@ -229,13 +235,13 @@ final class AgentSession {
 
   private void applyHeartbeat(Frame frame, long received) {
     heartbeatInFlight = true;
-    JsonObject body = AgentGateway.fromAgent(frame.body().copy().put("nodeId", nodeId), agentName);
+    JsonObject body = AgentGateway.fromAgent(frame.body().copy().put("nodeId", nodeId), agentName, tokenId);
     LeaderRequests.<JsonObject>request(vertx, HV_AGENT_HEARTBEAT, body).onComplete(applied -> {
       heartbeatInFlight = false;
       if (applied.succeeded()) {
         metrics.heartbeatApplied(System.nanoTime() - received);
       } else {
-        send(hubError(applied.cause(), frame.id()));
+        refuseByHub(applied.cause(), frame.id());
       }
       Frame next = nextHeartbeat;
       if (next != null && !closed && !leaving) {
@@ -249,15 +255,29 @@ final class AgentSession {
     if (++inFlight == MAX_IN_FLIGHT) {
       socket.pause();
     }
-    LeaderRequests.<JsonObject>request(vertx, address, AgentGateway.fromAgent(body.put("nodeId", nodeId), agentName))
+    LeaderRequests.<JsonObject>request(vertx, address, AgentGateway.fromAgent(body.put("nodeId", nodeId), agentName, tokenId))
         .onComplete(answered -> {
       if (inFlight-- == MAX_IN_FLIGHT && !closed) {
         socket.resume();
       }
       if (answered.failed()) {
-        send(hubError(answered.cause(), frame.id()));
+        refuseByHub(answered.cause(), frame.id());
       }
     });
+  }
+
+  /**
+   * The hub could not use a frame: the agent is told why. A node bound to another token (or a REST
+   * record not enrolled for this one) ends the connection (1008): this agent may not speak for it,
+   * and the node's own session is left alone.
+   */
+  private void refuseByHub(Throwable failure, String inReplyTo) {
+    JsonObject error = hubError(failure, inReplyTo);
+    send(error);
+    if (failure instanceof ReplyException reply && reply.failureCode() == 403) {
+      metrics.agentFrameRefused(error.getJsonObject("body").getString("code"));
+      close(POLICY_VIOLATION, "node bound to another agent token");
+    }
   }
 
   private void send(JsonObject frame) {
@@ -272,7 +292,21 @@ final class AgentSession {
    */
   private static JsonObject hubError(Throwable failure, String inReplyTo) {
     int status = failure instanceof ReplyException reply ? reply.failureCode() : 503;
-    String code = status == 404 ? "unknown-node" : status == 409 ? "conflict" : "hub-unavailable";
-    return new FrameException(code, failure.getMessage(), inReplyTo).toFrame();
+    JsonObject refusal = refusalOf(failure.getMessage());
+    String code = status == 404 ? "unknown-node" : status == 409 ? "conflict"
+        : status == 403 ? refusal.getString("code", "node-bound") : "hub-unavailable";
+    return new FrameException(code, refusal.getString("detail", failure.getMessage()), inReplyTo).toFrame();
+  }
+
+  /** A hypervisor refusal's document ({detail, field, code?}), or an empty one for any other failure. */
+  private static JsonObject refusalOf(String message) {
+    if (message != null && message.startsWith("{")) {
+      try {
+        return new JsonObject(message);
+      } catch (io.vertx.core.json.DecodeException notJson) {
+        // a plain message
+      }
+    }
+    return new JsonObject();
   }
 }

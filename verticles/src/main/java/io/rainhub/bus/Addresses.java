@@ -81,8 +81,13 @@ public final class Addresses {
   public static final String HV_AGENT_EVENT = "hypervisor.agent.event";
   /** {nodeId, reason?} → {nodeId, state}: the agent stops cleanly; its node leaves (LEFT) at once. */
   public static final String HV_AGENT_GOODBYE = "hypervisor.agent.goodbye";
-  /** {} → {items: [agent node with liveness, metrics and pending command count]} */
+  /** {start, range} → {total, start, range, items: [agent node with liveness, metrics and pending command count]} */
   public static final String HV_AGENT_LIST = "hypervisor.agent.list";
+  /**
+   * {nodeId, agentTokenId} → {nodeId, kind, agentTokenId, previousAgentTokenId?, agentManaged}: binds the node
+   * to the agent token (an admin's enrolment); 404 for an unknown node.
+   */
+  public static final String HV_NODE_ENROL = "hypervisor.node.enrol";
   /** {nodeId, commandId, action, args} → the stored command; fails 404 for an unknown node. */
   public static final String HV_COMMAND_SEND = "hypervisor.command.send";
 

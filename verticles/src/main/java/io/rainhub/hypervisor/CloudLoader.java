@@ -29,7 +29,8 @@ final class CloudLoader {
             client.query(CloudSql.ALL_INSTANCES.toString()).execute(),
             client.query(CloudSql.ALL_PLACEMENTS.toString()).execute(),
             client.query(CloudSql.ALL_WIRES.toString()).execute(),
-            client.query(CloudSql.ALL_AGENT_NODES.toString()).execute()))
+            client.query(CloudSql.ALL_AGENT_NODES.toString()).execute(),
+            client.query(CloudSql.ALL_ENROLMENTS.toString()).execute()))
         .map(all -> {
           CloudState state = new CloudState();
           for (Row row : all.<RowSet<Row>>resultAt(0)) {
@@ -65,7 +66,11 @@ final class CloudLoader {
           for (Row row : all.<RowSet<Row>>resultAt(6)) {
             state.putAgentNode(new AgentNode(row.getString("node_id"), AgentNode.NodeKind.parse(row.getString("kind")),
                 row.getString("name"), row.getString("address"), row.getString("agent_version"),
-                NodeState.valueOf(row.getString("state")), row.getOffsetDateTime("created_at")));
+                NodeState.valueOf(row.getString("state")), row.getOffsetDateTime("created_at"),
+                row.getString("agent_token_id")));
+          }
+          for (Row row : all.<RowSet<Row>>resultAt(7)) {
+            state.putEnrolment(row.getString("node_id"), row.getString("agent_token_id"));
           }
           return state;
         });

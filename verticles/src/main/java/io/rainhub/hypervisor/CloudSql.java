@@ -55,8 +55,14 @@ final class CloudSql {
   static final NamedSql ALL_WIRES = NamedSql.of("SELECT * FROM wiring");
 
   static final NamedSql INSERT_AGENT_NODE = NamedSql.of("INSERT INTO agent_nodes (node_id, kind, name, address,"
-      + " agent_version, state, created_at) VALUES (#{nodeId}, #{kind}, #{name}, #{address}, #{agentVersion}, #{state},"
-      + " #{createdAt})");
+      + " agent_version, state, created_at, agent_token_id) VALUES (#{nodeId}, #{kind}, #{name}, #{address},"
+      + " #{agentVersion}, #{state}, #{createdAt}, #{agentTokenId})");
+  static final NamedSql AGENT_NODE_BINDING = NamedSql.of("UPDATE agent_nodes SET agent_token_id = #{agentTokenId}"
+      + " WHERE node_id = #{nodeId}");
+  static final NamedSql INSERT_ENROLMENT = NamedSql.of("INSERT INTO node_enrolments (node_id, agent_token_id, enrolled_at)"
+      + " VALUES (#{nodeId}, #{agentTokenId}, #{enrolledAt})");
+  static final NamedSql DELETE_ENROLMENT = NamedSql.of("DELETE FROM node_enrolments WHERE node_id = #{nodeId}");
+  static final NamedSql ALL_ENROLMENTS = NamedSql.of("SELECT * FROM node_enrolments");
   static final NamedSql AGENT_NODE_VERSION = NamedSql.of("UPDATE agent_nodes SET agent_version = #{agentVersion}"
       + " WHERE node_id = #{nodeId}");
   static final NamedSql AGENT_NODE_STATE = NamedSql.of("UPDATE agent_nodes SET state = #{state} WHERE node_id = #{nodeId}");

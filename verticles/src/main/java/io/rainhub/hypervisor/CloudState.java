@@ -28,6 +28,8 @@ public final class CloudState {
   private final Map<String, Set<String>> wiresByMothership = new HashMap<>();
   /** Nodes whose agent has said hello, by node id. */
   private final Map<String, AgentNode> agentNodes = new LinkedHashMap<>();
+  /** REST-registered nodes an admin enrolled, by node id: the agent token whose hello may take them over. */
+  private final Map<String, String> enrolments = new java.util.HashMap<>();
   /** Node ids by kind and name, so a hello finds its node without a scan of the fleet. */
   private final Map<String, Set<String>> idsByName = new HashMap<>();
   /** Instances holding no placement, so looking for them costs nothing when there are none. */
@@ -64,6 +66,20 @@ public final class CloudState {
   /** True when there was one to remove. */
   public boolean removeAgentNode(String nodeId) {
     return agentNodes.remove(nodeId) != null;
+  }
+
+  /** The agent token an admin enrolled a REST-registered node for, or null. */
+  public String enrolment(String nodeId) {
+    return enrolments.get(nodeId);
+  }
+
+  public void putEnrolment(String nodeId, String agentTokenId) {
+    enrolments.put(nodeId, agentTokenId);
+  }
+
+  /** True when there was one to remove. */
+  public boolean removeEnrolment(String nodeId) {
+    return enrolments.remove(nodeId) != null;
   }
 
   public boolean agentManaged(String nodeId) {

@@ -16,6 +16,9 @@ import java.util.Set;
  */
 final class Fleet {
 
+  /** The member the agent gateway sets to the agent token's id (its jti) on everything an agent sends. */
+  static final String AGENT_TOKEN_FIELD = "agentTokenId";
+
   private final CloudState state;
   private final Liveness liveness;
   private final Outbox outbox;
@@ -54,25 +57,36 @@ final class Fleet {
     AgentNode.NodeKind kind = AgentNode.NodeKind.parse(hello.getString("kind"));
     OffsetDateTime now = time.now();
     Change change = new Change();
+    String tokenId = hello.getString(AGENT_TOKEN_FIELD);
     String nodeId = findNode(kind, hello.getString("nodeId"), hello.getString("name"));
     // The state the node had before this hello: null for a node first registered by it.
     NodeState before = nodeId == null ? null : state.nodeState(nodeId);
-    if (nodeId == null) {
+    if (nodeId != null) {
+      admitHello(nodeId, tokenId);
+    } else {
       nodeId = registry.registerForAgent(kind, hello, now, change);
     }
     AgentNode known = state.agentNode(nodeId);
     AgentNode node = known != null ? known.withAgentVersion(hello.getString("agentVersion"))
         : new AgentNode(nodeId, kind, hello.getString("name"), hello.getString("address"),
-            hello.getString("agentVersion"), NodeState.AVAILABLE, now);
-    state.putAgentNode(node);
+            hello.getString("agentVersion"), NodeState.AVAILABLE, now, tokenId);
     if (known == null) {
       change.sql(CloudSql.INSERT_AGENT_NODE, "nodeId", nodeId, "kind", kind.wireName(), "name", node.name(),
           "address", node.address(), "agentVersion", node.agentVersion(), "state", NodeState.AVAILABLE.name(),
-          "createdAt", now);
+          "createdAt", now, "agentTokenId", tokenId);
+      if (state.removeEnrolment(nodeId)) {
+        change.sql(CloudSql.DELETE_ENROLMENT, "nodeId", nodeId);
+      }
     } else {
       // Its state is written by comeOnline below.
       change.sql(CloudSql.AGENT_NODE_VERSION, "nodeId", nodeId, "agentVersion", node.agentVersion());
+      if (known.agentTokenId() == null && tokenId != null) {
+        // Stored before bindings existed: the first hello since binds it.
+        node = node.boundTo(tokenId);
+        change.sql(CloudSql.AGENT_NODE_BINDING, "nodeId", nodeId, "agentTokenId", tokenId);
+      }
     }
+    state.putAgentNode(node);
     // The agent's heartbeats now say whether the node lives; a REST TTL no longer applies.
     liveness.heard(nodeId, time.millis());
     if (known != null && before == NodeState.AVAILABLE) {
@@ -94,7 +108,7 @@ final class Fleet {
 
   /** A heartbeat: the node lives, its metrics are kept, and what it reports is reconciled. */
   Decision heartbeat(JsonObject body) {
-    AgentNode node = Required.agentNode(state, body.getString("nodeId"));
+    AgentNode node = fromItsAgent(body);
     liveness.heard(node.nodeId(), time.millis());
     JsonObject metrics = body.getJsonObject("metrics");
     if (metrics != null) {
@@ -141,15 +155,19 @@ final class Fleet {
     }
   }
 
-  JsonObject list() {
-    return new JsonObject().put("items", new JsonArray(state.agentNodes().stream().map(this::summary).toList()));
+  /** One page of the agent-managed nodes, in registration order: {@code start} (default 0), {@code range} (default 50). */
+  JsonObject list(JsonObject body) {
+    int start = body.getInteger("start", 0);
+    int range = body.getInteger("range", 50);
+    return new JsonObject().put("total", state.agentNodes().size()).put("start", start).put("range", range)
+        .put("items", new JsonArray(state.agentNodes().stream().skip(start).limit(range).map(this::summary).toList()));
   }
 
   // --- commands and what agents report
 
   /** What the node's agent may be sent now: its stored pending commands, as frames, in sequence order. */
   JsonObject pending(JsonObject body) {
-    AgentNode node = Required.agentNode(state, body.getString("nodeId"));
+    AgentNode node = fromItsAgent(body);
     return new JsonObject().put("commands", new JsonArray(
         outbox.storedPendingFor(node.nodeId()).stream().map(command -> command.frame(epoch)).toList()));
   }
@@ -165,7 +183,7 @@ final class Fleet {
 
   /** A result from an agent: the command is finished and what it did shows in the maps. */
   Decision commandResult(JsonObject body) {
-    Required.agentNode(state, body.getString("nodeId"));
+    fromItsAgent(body);
     AgentCommand pending = outbox.pending(body.getString("commandId"));
     if (pending == null || !pending.nodeId().equals(body.getString("nodeId"))) {
       // A repeated result, or one for a command that expired: nothing left to do.
@@ -200,7 +218,7 @@ final class Fleet {
    * it back (node.returned). A goodbye from a node already gone changes nothing.
    */
   Decision goodbye(JsonObject body) {
-    AgentNode node = Required.agentNode(state, body.getString("nodeId"));
+    AgentNode node = fromItsAgent(body);
     if (state.nodeState(node.nodeId()).gone()) {
       return Decision.answer(new JsonObject().put("nodeId", node.nodeId()).put("state", state.nodeState(node.nodeId()).name()));
     }
@@ -215,7 +233,7 @@ final class Fleet {
    * it hosts as primary becomes that instance's progress ({@code instance.progress}).
    */
   Decision agentEvent(JsonObject body) {
-    AgentNode node = Required.agentNode(state, body.getString("nodeId"));
+    AgentNode node = fromItsAgent(body);
     JsonObject event = body.getJsonObject("event");
     Change change = new Change();
     if ("step".equals(event.getString("type")) && instances.stepStarted(node.nodeId(), event, change)) {
@@ -226,7 +244,73 @@ final class Fleet {
     return Decision.of(change, JsonObject::new);
   }
 
+  /**
+   * An admin binds a node to an agent token: an agent-managed node is re-bound at once (say, after
+   * its token was revoked); a REST-registered mothership or rain server waits for that token's hello,
+   * which then takes it over. Unknown node: 404.
+   */
+  Decision enrol(JsonObject body) {
+    String nodeId = body.getString("nodeId");
+    String tokenId = body.getString(AGENT_TOKEN_FIELD);
+    AgentNode node = state.agentNode(nodeId);
+    if (node == null && state.mothership(nodeId) == null && state.server(nodeId) == null) {
+      throw Refusal.of(404, "No node " + nodeId + ".", "nodeId");
+    }
+    Change change = new Change();
+    JsonObject enrolled = new JsonObject().put("nodeId", nodeId).put("kind", state.kindOf(nodeId).wireName())
+        .put("agentTokenId", tokenId);
+    if (node != null) {
+      state.putAgentNode(node.boundTo(tokenId));
+      change.sql(CloudSql.AGENT_NODE_BINDING, "nodeId", nodeId, "agentTokenId", tokenId);
+      enrolled.put("previousAgentTokenId", node.agentTokenId());
+    } else {
+      state.putEnrolment(nodeId, tokenId);
+      change.sql(CloudSql.DELETE_ENROLMENT, "nodeId", nodeId);
+      change.sql(CloudSql.INSERT_ENROLMENT, "nodeId", nodeId, "agentTokenId", tokenId, "enrolledAt", time.now());
+    }
+    change.event("node.enrolled", "node/" + nodeId, enrolled.copy());
+    return Decision.of(change, () -> enrolled.copy().put("agentManaged", state.agentManaged(nodeId)));
+  }
+
   // --- inside
+
+  /**
+   * The node a frame from an agent names, when that agent's token is the one the node is bound to;
+   * another token is refused (403, {@code node-bound}) before anything changes.
+   */
+  private AgentNode fromItsAgent(JsonObject body) {
+    AgentNode node = Required.agentNode(state, body.getString("nodeId"));
+    String tokenId = body.getString(AGENT_TOKEN_FIELD);
+    if (node.agentTokenId() != null && !node.agentTokenId().equals(tokenId)) {
+      throw nodeBound(node.nodeId());
+    }
+    return node;
+  }
+
+  /**
+   * A hello may resume a node bound to its own token (or one stored before bindings, which it then
+   * binds). A REST-registered record is taken over only by the token an admin enrolled it for.
+   */
+  private void admitHello(String nodeId, String tokenId) {
+    AgentNode known = state.agentNode(nodeId);
+    if (known != null) {
+      if (known.agentTokenId() != null && !known.agentTokenId().equals(tokenId)) {
+        throw nodeBound(nodeId);
+      }
+      return;
+    }
+    String enrolled = state.enrolment(nodeId);
+    if (enrolled == null || !enrolled.equals(tokenId)) {
+      throw Refusal.of(403, "Node " + nodeId + " was registered over the REST API; an admin enrols it for an agent token"
+          + " (PUT /v1.0/nodes/" + nodeId + "/enrol) before that token's agent can take it over.", "nodeId",
+          new JsonObject().put("code", "not-enrolled"));
+    }
+  }
+
+  private static Refusal nodeBound(String nodeId) {
+    return Refusal.of(403, "Node " + nodeId + " is bound to another agent token; an admin can re-bind it"
+        + " (PUT /v1.0/nodes/" + nodeId + "/enrol).", "nodeId", new JsonObject().put("code", "node-bound"));
+  }
 
   /**
    * The node a hello is from. Names are unique per kind: a hello from a known node (its id) giving

@@ -137,8 +137,9 @@ public class HypervisorVerticle extends VerticleBase {
     decide(ops, HV_AGENT_RESULT, body -> hypervisor.fleet.commandResult(body));
     decide(ops, HV_AGENT_EVENT, body -> hypervisor.fleet.agentEvent(body));
     decide(ops, HV_AGENT_GOODBYE, body -> hypervisor.fleet.goodbye(body));
-    read(ops, HV_AGENT_LIST, body -> hypervisor.fleet.list());
+    read(ops, HV_AGENT_LIST, body -> hypervisor.fleet.list(body));
     decide(ops, HV_COMMAND_SEND, body -> hypervisor.fleet.sendCommand(body));
+    decide(ops, HV_NODE_ENROL, body -> hypervisor.fleet.enrol(body));
     return ops;
   }
 

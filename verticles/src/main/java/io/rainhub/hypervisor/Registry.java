@@ -184,6 +184,9 @@ final class Registry {
     if (state.removeAgentNode(nodeId)) {
       change.sql(CloudSql.DELETE_AGENT_NODE, "nodeId", nodeId);
     }
+    if (state.removeEnrolment(nodeId)) {
+      change.sql(CloudSql.DELETE_ENROLMENT, "nodeId", nodeId);
+    }
   }
 
   /**

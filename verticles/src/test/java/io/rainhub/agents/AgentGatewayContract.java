@@ -131,6 +131,119 @@ abstract class AgentGatewayContract extends HubContract {
     }
   }
 
+  // ------------------------------------------------------------------ agent identity (issue 10, item 3)
+
+  @Test
+  void anotherTokensHelloForABoundNodeIsRefusedWithNodeBoundAnd1008AndTheLegitimateSessionIsLeftAlone() {
+    String name = unique("bound");
+    JsonObject intruderToken = issueAgentToken();
+    try (TestAgent owner = await(TestAgent.connect(hub.vertx(), hub.port(), agentToken()))) {
+      String nodeId = owner.hello(TestAgent.genericHello(name)).getString("nodeId");
+      owner.keepAlive();
+
+      for (JsonObject body : List.of(TestAgent.genericHello(name), TestAgent.genericHello(name).put("nodeId", nodeId))) {
+        try (TestAgent intruder = await(TestAgent.connect(hub.vertx(), hub.port(), intruderToken.getString("token")))) {
+          JsonObject hello = TestAgent.frame("hello", body);
+          intruder.send(hello);
+          assertError(intruder.expectError(), "node-bound", hello.getString("id"));
+          assertThat(intruder.awaitClose(5_000)).as("close code of the intruder").isEqualTo((short) 1008);
+        }
+      }
+      sleep(TTL_MS);
+      assertThat(owner.closeCode()).as("the owner's session").isNull();
+      assertThat(awaitAgent(nodeId, node -> "AVAILABLE".equals(node.getString("state")))).isNotNull();
+
+      // The HTTP fallback refuses the intruder too, on every path that names the node.
+      String intruder = intruderToken.getString("token");
+      assertThat(assertProblem(await(hub.postJson("/agents/http/heartbeat?node=" + nodeId, intruder,
+          TestAgent.frame("heartbeat", new JsonObject()))), 403).getString("code")).isEqualTo("node-bound");
+      assertProblem(await(hub.postJson("/agents/http/hello", intruder,
+          TestAgent.frame("hello", TestAgent.genericHello(name).put("nodeId", nodeId)))), 403);
+      assertProblem(await(hub.postJson("/agents/http/frames?node=" + nodeId, intruder,
+          TestAgent.frame("event", new JsonObject().put("type", "forged")))), 403);
+      assertProblem(await(hub.client().get("/agents/http/commands?node=" + nodeId + "&waitMs=0")
+          .bearerTokenAuthentication(intruder).send()), 403);
+      assertThat(owner.closeCode()).isNull();
+    }
+    // The owner's token resumes the node (a reconnect with its id).
+    try (TestAgent back = await(TestAgent.connect(hub.vertx(), hub.port(), agentToken()))) {
+      assertThat(back.hello(TestAgent.genericHello(name)).getString("state")).isNotNull();
+    }
+  }
+
+  @Test
+  void aRestRegisteredMothershipIsTakenOverOnlyAfterAnAdminEnrolsItForAToken() {
+    String name = unique("rest-ms");
+    HttpResponse<Buffer> registered = await(hub.postJson("/mothership/", admin, new JsonObject().put("name", name)
+        .put("address", "rest.test:9000").put("labels", pool(unique("pool")))
+        .put("capacity", new JsonObject().put("cpu", 4).put("ramMb", 4096).put("bandwidthMbps", 100))));
+    assertThat(registered.statusCode()).as(registered.bodyAsString()).isEqualTo(201);
+    String mothershipId = registered.bodyAsJsonObject().getString("id");
+    JsonObject token = issueAgentToken();
+
+    for (JsonObject body : List.of(TestAgent.mothershipHello(name, 4, 4096),
+        TestAgent.mothershipHello(unique("other-name"), 4, 4096).put("nodeId", mothershipId))) {
+      try (TestAgent agent = await(TestAgent.connect(hub.vertx(), hub.port(), token.getString("token")))) {
+        JsonObject hello = TestAgent.frame("hello", body);
+        agent.send(hello);
+        assertError(agent.expectError(), "not-enrolled", hello.getString("id"));
+        assertThat(agent.awaitClose(5_000)).isEqualTo((short) 1008);
+      }
+    }
+    assertThat(getJson("/mothership/" + mothershipId).getBoolean("agentManaged")).isFalse();
+
+    // Only admins enrol; an unknown token or node is refused.
+    String enrol = "/v1.0/nodes/" + mothershipId + "/enrol";
+    assertProblem(await(hub.client().put(enrol).bearerTokenAuthentication(user())
+        .sendJsonObject(new JsonObject().put("agentToken", token.getString("name")))), 403);
+    assertThat(assertProblem(await(hub.client().put(enrol).bearerTokenAuthentication(admin)
+        .sendJsonObject(new JsonObject().put("agentToken", "no-such-token"))), 400).getJsonArray("invalid-params")
+        .getJsonObject(0).getString("name")).isEqualTo("agentToken");
+    assertProblem(await(hub.client().put("/v1.0/nodes/" + UUID.randomUUID() + "/enrol").bearerTokenAuthentication(admin)
+        .sendJsonObject(new JsonObject().put("agentToken", token.getString("id")))), 404);
+
+    HttpResponse<Buffer> enrolled = await(hub.client().put(enrol).bearerTokenAuthentication(admin)
+        .sendJsonObject(new JsonObject().put("agentToken", token.getString("name"))));
+    assertThat(enrolled.statusCode()).as(enrolled.bodyAsString()).isEqualTo(200);
+    assertThat(enrolled.bodyAsJsonObject().getString("agentTokenId")).isEqualTo(token.getString("id"));
+
+    try (TestAgent other = await(TestAgent.connect(hub.vertx(), hub.port(), agentToken()))) {
+      JsonObject hello = TestAgent.frame("hello", TestAgent.mothershipHello(name, 4, 4096));
+      other.send(hello);
+      assertError(other.expectError(), "not-enrolled", hello.getString("id"));
+    }
+    try (TestAgent agent = await(TestAgent.connect(hub.vertx(), hub.port(), token.getString("token")))) {
+      assertThat(agent.hello(TestAgent.mothershipHello(name, 4, 4096)).getString("nodeId")).isEqualTo(mothershipId);
+      assertThat(getJson("/mothership/" + mothershipId).getBoolean("agentManaged")).isTrue();
+    }
+  }
+
+  @Test
+  void aNodeWhoseTokenWasRevokedIsReBoundByEnrollingItForANewToken() {
+    String name = unique("rebound");
+    JsonObject old = issueAgentToken();
+    String nodeId;
+    try (TestAgent agent = await(TestAgent.connect(hub.vertx(), hub.port(), old.getString("token")))) {
+      nodeId = agent.hello(TestAgent.genericHello(name)).getString("nodeId");
+    }
+    await(hub.client().delete("/v1.0/agent-tokens/" + old.getString("id")).bearerTokenAuthentication(admin).send());
+    JsonObject fresh = issueAgentToken();
+    try (TestAgent agent = await(TestAgent.connect(hub.vertx(), hub.port(), fresh.getString("token")))) {
+      JsonObject hello = TestAgent.frame("hello", TestAgent.genericHello(name));
+      agent.send(hello);
+      assertError(agent.expectError(), "node-bound", hello.getString("id"));
+    }
+    assertThat(assertProblem(await(hub.client().put("/v1.0/nodes/" + nodeId + "/enrol").bearerTokenAuthentication(admin)
+        .sendJsonObject(new JsonObject().put("agentToken", old.getString("id")))), 400)
+        .getJsonArray("invalid-params").getJsonObject(0).getString("name")).as("a revoked token").isEqualTo("agentToken");
+    HttpResponse<Buffer> enrolled = await(hub.client().put("/v1.0/nodes/" + nodeId + "/enrol")
+        .bearerTokenAuthentication(admin).sendJsonObject(new JsonObject().put("agentToken", fresh.getString("id"))));
+    assertThat(enrolled.statusCode()).as(enrolled.bodyAsString()).isEqualTo(200);
+    try (TestAgent agent = await(TestAgent.connect(hub.vertx(), hub.port(), fresh.getString("token")))) {
+      assertThat(agent.hello(TestAgent.genericHello(name)).getString("nodeId")).isEqualTo(nodeId);
+    }
+  }
+
   // ------------------------------------------------------------------ misbehaving agents
 
   @Test
@@ -225,6 +338,127 @@ abstract class AgentGatewayContract extends HubContract {
       try (TestAgent next = await(TestAgent.connect(hub.vertx(), hub.port(), agentToken()))) {
         JsonObject welcome = next.hello(TestAgent.genericHello(name).put("nodeId", nodeId));
         assertThat(welcome.getString("nodeId")).as("the same node comes back").isEqualTo(nodeId);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ bounded payloads (issue 10, item 4)
+
+  /** {@code {"a": {"a": … 1 …}}} nested {@code levels} deep, as text (no recursion to build or encode it). */
+  static String nested(int levels) {
+    return "{\"a\":".repeat(levels) + "1" + "}".repeat(levels);
+  }
+
+  /** A heartbeat frame's text whose {@code metrics} member is {@code metricsJson}, verbatim. */
+  static String heartbeatWithMetrics(String frameId, String metricsJson) {
+    return "{\"type\":\"heartbeat\",\"id\":\"" + frameId + "\",\"seq\":1,\"ts\":0,\"body\":{\"metrics\":"
+        + metricsJson + "}}";
+  }
+
+  static String manyKeys(int keys) {
+    JsonObject metrics = new JsonObject();
+    for (int i = 0; i < keys; i++) {
+      metrics.put("k" + i, i);
+    }
+    return metrics.encode();
+  }
+
+  @Test
+  void metricsAndEventPayloadsOutOfShapeAreRefusedOverTheSocketNamingTheFieldAndNothingIsKept() {
+    try (TestAgent agent = await(TestAgent.connect(hub.vertx(), hub.port(), agentToken()))) {
+      String nodeId = agent.hello(TestAgent.genericHello(unique("shapes"))).getString("nodeId");
+      agent.heartbeat(new JsonArray());
+      awaitAgent(nodeId, node -> node.getJsonObject("metrics") != null);
+
+      String[][] hostile = {
+          {"{\"cpu\": 1e309}", "body.metrics.cpu"},
+          {"{\"cpu\": -1e309}", "body.metrics.cpu"},
+          {nested(900), "body.metrics"},
+          {nested(5), "body.metrics"},
+          {manyKeys(65), "body.metrics"},
+          {"{\"pad\": \"" + "x".repeat(20 * 1024) + "\"}", "body.metrics.pad"},
+          {"{\"load\": [" + "0.5,".repeat(17 * 1024 / 4) + "0.5]}", "body.metrics"},
+      };
+      for (String[] metrics : hostile) {
+        String id = UUID.randomUUID().toString();
+        agent.sendText(heartbeatWithMetrics(id, metrics[0]));
+        JsonObject error = assertError(agent.expectError(), "invalid-frame", id);
+        assertThat(error.getString("field")).as("field of %s", metrics[0].substring(0, Math.min(40, metrics[0].length())))
+            .isEqualTo(metrics[1]);
+      }
+      String deepEvent = UUID.randomUUID().toString();
+      agent.sendText("{\"type\":\"event\",\"id\":\"" + deepEvent + "\",\"seq\":1,\"ts\":0,\"body\":{\"type\":\"deep\","
+          + "\"detail\":" + nested(900) + "}}");
+      assertThat(assertError(agent.expectError(), "invalid-frame", deepEvent).getString("field"))
+          .isEqualTo("body.detail");
+
+      // The connection stays usable and the last good metrics are what the hub shows.
+      agent.heartbeat(new JsonArray());
+      JsonObject listed = awaitAgent(nodeId, node -> node.getJsonObject("metrics") != null);
+      assertThat(listed.getJsonObject("metrics").getValue("cpu")).isEqualTo(0.25);
+      assertThat(agent.closeCode()).isNull();
+    }
+  }
+
+  @Test
+  void aHostileHeartbeatOverTheHttpFallbackIs400AndTheAgentListAnswersWithinASecond() {
+    String token = issueAgentToken().getString("token");
+    HttpResponse<Buffer> hello = await(hub.postJson("/agents/http/hello", token,
+        TestAgent.frame("hello", TestAgent.genericHello(unique("http-shapes")))));
+    assertThat(hello.statusCode()).as(hello.bodyAsString()).isEqualTo(200);
+    String nodeId = hello.bodyAsJsonObject().getJsonObject("body").getString("nodeId");
+
+    String[][] hostile = {
+        {nested(900), "body.metrics"},
+        {"{\"cpu\": 1e309}", "body.metrics.cpu"},
+        {"{\"pad\": \"" + "x".repeat(900 * 1024) + "\"}", "body.metrics.pad"},
+    };
+    for (String[] metrics : hostile) {
+      HttpResponse<Buffer> refused = await(hub.client().post("/agents/http/heartbeat?node=" + nodeId)
+          .bearerTokenAuthentication(token).putHeader("Content-Type", "application/json")
+          .sendBuffer(Buffer.buffer(heartbeatWithMetrics(UUID.randomUUID().toString(), metrics[0]))));
+      JsonObject problem = assertProblem(refused, 400);
+      assertThat(problem.getJsonArray("invalid-params").getJsonObject(0).getString("name")).isEqualTo(metrics[1]);
+
+      long asked = System.nanoTime();
+      HttpResponse<Buffer> listed = await(hub.get("/v1.0/agents", admin));
+      assertThat(listed.statusCode()).isEqualTo(200);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - asked)).as("GET /v1.0/agents after a hostile heartbeat")
+          .isLessThan(1_000);
+      assertThat(listed.bodyAsString()).doesNotContain("Infinity");
+    }
+    HttpResponse<Buffer> deepEvent = await(hub.client().post("/agents/http/frames?node=" + nodeId)
+        .bearerTokenAuthentication(token).putHeader("Content-Type", "application/json")
+        .sendBuffer(Buffer.buffer("{\"type\":\"event\",\"id\":\"e1\",\"seq\":1,\"ts\":0,\"body\":{\"type\":\"deep\","
+            + "\"detail\":" + nested(900) + "}}")));
+    assertThat(assertProblem(deepEvent, 400).getJsonArray("invalid-params").getJsonObject(0).getString("name"))
+        .isEqualTo("body.detail");
+  }
+
+  @Test
+  void theAgentListIsPagedWithStartAndRange() {
+    try (TestAgent one = await(TestAgent.connect(hub.vertx(), hub.port(), agentToken()));
+         TestAgent two = await(TestAgent.connect(hub.vertx(), hub.port(), agentToken()))) {
+      one.hello(TestAgent.genericHello(unique("paged")));
+      two.hello(TestAgent.genericHello(unique("paged")));
+      JsonObject all = getJson("/v1.0/agents");
+      assertThat(all.getInteger("start")).isZero();
+      assertThat(all.getInteger("range")).isEqualTo(50);
+      int total = all.getInteger("total");
+      assertThat(total).isGreaterThanOrEqualTo(2);
+
+      JsonObject first = getJson("/v1.0/agents?start=0&range=1");
+      JsonObject second = getJson("/v1.0/agents?start=1&range=1");
+      assertThat(first.getJsonArray("items")).hasSize(1);
+      assertThat(second.getJsonArray("items")).hasSize(1);
+      assertThat(first.getInteger("total")).isEqualTo(total);
+      assertThat(first.getJsonArray("items").getJsonObject(0).getString("nodeId"))
+          .isNotEqualTo(second.getJsonArray("items").getJsonObject(0).getString("nodeId"));
+      assertThat(getJson("/v1.0/agents?start=" + total).getJsonArray("items")).isEmpty();
+      for (String query : List.of("range=0", "range=1001", "start=-1", "start=x")) {
+        JsonObject problem = assertProblem(await(hub.get("/v1.0/agents?" + query, admin)), 400);
+        assertThat(problem.getJsonArray("invalid-params").getJsonObject(0).getString("name"))
+            .isEqualTo(query.substring(0, query.indexOf('=')));
       }
     }
   }
@@ -873,6 +1107,16 @@ abstract class AgentGatewayContract extends HubContract {
     return created.bodyAsJsonObject();
   }
 
+  /** A person's token without the admin role (a user of a new tenant). */
+  String user() {
+    String name = unique("user");
+    assertThat(await(hub.postJson("/v1.0/tenants", admin, new JsonObject().put("name", name))).statusCode()).isEqualTo(201);
+    HttpResponse<Buffer> created = await(hub.postJson("/v1.0/users", admin, new JsonObject().put("username", name)
+        .put("password", "a-long-enough-password").put("tenant", name).put("roles", new JsonArray().add("user"))));
+    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+    return await(hub.login(name, "a-long-enough-password"));
+  }
+
   /** A token the tests that do not revoke share. */
   String agentToken() {
     if (sharedAgentToken == null) {
@@ -928,7 +1172,7 @@ abstract class AgentGatewayContract extends HubContract {
     long deadline = System.currentTimeMillis() + 10_000;
     JsonObject node = null;
     while (System.currentTimeMillis() < deadline) {
-      node = first(getJson("/v1.0/agents").getJsonArray("items").stream().map(JsonObject.class::cast).toList(), nodeId);
+      node = first(getJson("/v1.0/agents?range=1000").getJsonArray("items").stream().map(JsonObject.class::cast).toList(), nodeId);
       if (node != null && condition.test(node)) {
         return node;
       }

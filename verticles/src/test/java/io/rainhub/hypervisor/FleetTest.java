@@ -329,4 +329,78 @@ class FleetTest {
     assertThat(eventTypes(back)).contains("node.returned");
     assertThat(cloud.state.mothership(leaving).state()).isEqualTo(NodeState.AVAILABLE);
   }
+
+  // --- agent identity (issue 10, item 3): a node is bound to the token that registered it
+
+  private static JsonObject fromToken(JsonObject body, String tokenId) {
+    return body.put(Fleet.AGENT_TOKEN_FIELD, tokenId);
+  }
+
+  @Test
+  void aNodeIsBoundToTheTokenThatRegisteredItAndAnotherTokensHelloOrHeartbeatIsRefused() {
+    Decision first = cloud.fleet().hello(fromToken(mothershipHello("m1", 4), "token-a"));
+    String nodeId = first.reply().get().getString("nodeId");
+    assertThat(cloud.state.agentNode(nodeId).agentTokenId()).isEqualTo("token-a");
+    assertThat(values(first.change(), CloudSql.INSERT_AGENT_NODE)).contains("token-a");
+
+    Refusal byName = refusal(() -> cloud.fleet().hello(fromToken(mothershipHello("m1", 4), "token-b")));
+    Refusal byId = refusal(() -> cloud.fleet().hello(fromToken(mothershipHello("m1", 4).put("nodeId", nodeId),
+        "token-b")));
+    Refusal heartbeat = refusal(() -> cloud.fleet().heartbeat(fromToken(nodeKey(nodeId), "token-b")));
+    Refusal event = refusal(() -> cloud.fleet().agentEvent(fromToken(nodeKey(nodeId), "token-b")
+        .put("event", new JsonObject().put("type", "disk.full"))));
+    Refusal pending = refusal(() -> cloud.fleet().pending(fromToken(nodeKey(nodeId), "token-b")));
+    Refusal goodbye = refusal(() -> cloud.fleet().goodbye(fromToken(nodeKey(nodeId), "token-b")));
+    for (Refusal refused : List.of(byName, byId, heartbeat, event, pending, goodbye)) {
+      assertThat(refused.status()).isEqualTo(403);
+      assertThat(refused.body().getString("code")).isEqualTo("node-bound");
+    }
+    assertThat(cloud.state.agentNode(nodeId).agentTokenId()).as("the binding is unchanged").isEqualTo("token-a");
+
+    // The same token resumes: by name or by id.
+    assertThat(cloud.fleet().hello(fromToken(mothershipHello("m1", 4).put("nodeId", nodeId), "token-a"))
+        .reply().get().getString("nodeId")).isEqualTo(nodeId);
+    assertThat(cloud.fleet().heartbeat(fromToken(nodeKey(nodeId), "token-a")).reply().get()).isNotNull();
+  }
+
+  @Test
+  void aHelloCannotTakeOverARestRegisteredNodeUntilAnAdminEnrolsItForThatToken() {
+    String rest = cloud.restMothership("rest", 8);
+
+    Refusal refused = refusal(() -> cloud.fleet().hello(fromToken(mothershipHello("rest", 8), "token-a")));
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused.body().getString("code")).isEqualTo("not-enrolled");
+    assertThat(refusal(() -> cloud.fleet().hello(fromToken(mothershipHello("rest", 8).put("nodeId", rest), "token-a")))
+        .body().getString("code")).isEqualTo("not-enrolled");
+    assertThat(cloud.state.agentManaged(rest)).isFalse();
+
+    Decision enrolled = cloud.fleet().enrol(nodeKey(rest).put("agentTokenId", "token-a"));
+    assertThat(enrolled.reply().get().getString("agentTokenId")).isEqualTo("token-a");
+    assertThat(sqls(enrolled.change())).containsExactly(CloudSql.DELETE_ENROLMENT, CloudSql.INSERT_ENROLMENT);
+    assertThat(eventTypes(enrolled.change())).containsExactly("node.enrolled");
+
+    assertThat(refusal(() -> cloud.fleet().hello(fromToken(mothershipHello("rest", 8), "token-b"))).status())
+        .as("another token still").isEqualTo(403);
+    Decision hello = cloud.fleet().hello(fromToken(mothershipHello("rest", 8), "token-a"));
+    assertThat(hello.reply().get().getString("nodeId")).isEqualTo(rest);
+    assertThat(cloud.state.agentNode(rest).agentTokenId()).isEqualTo("token-a");
+    assertThat(sqls(hello.change())).contains(CloudSql.INSERT_AGENT_NODE, CloudSql.DELETE_ENROLMENT);
+  }
+
+  @Test
+  void anAdminReBindsAnAgentNodeToAnotherTokenByEnrollingIt() {
+    String nodeId = cloud.fleet().hello(fromToken(mothershipHello("m1", 4), "revoked-token")).reply().get()
+        .getString("nodeId");
+
+    Decision enrolled = cloud.fleet().enrol(nodeKey(nodeId).put("agentTokenId", "new-token"));
+
+    assertThat(sqls(enrolled.change())).containsExactly(CloudSql.AGENT_NODE_BINDING);
+    assertThat(event(enrolled.change(), "node.enrolled").getString("previousAgentTokenId")).isEqualTo("revoked-token");
+    assertThat(cloud.fleet().hello(fromToken(mothershipHello("m1", 4), "new-token")).reply().get()
+        .getString("nodeId")).isEqualTo(nodeId);
+    assertThat(refusal(() -> cloud.fleet().heartbeat(fromToken(nodeKey(nodeId), "revoked-token"))).status())
+        .isEqualTo(403);
+    assertThat(refusal(() -> cloud.fleet().enrol(nodeKey("no-such-node").put("agentTokenId", "t"))).status())
+        .isEqualTo(404);
+  }
 }
