@@ -277,6 +277,8 @@ abstract class IdentityApiContract extends HubContract {
           thread.join(30_000);
         }
       }
+      System.out.printf("8 parallel guessers: slowest health + whoami pair %d ms; guessers' statuses %s%n",
+          worstMillis, outcomes);
       assertThat(worstMillis).as("slowest health + whoami pair, ms").isLessThan(1_000);
       assertThat(outcomes.keySet()).as("guessers' statuses %s", outcomes).containsOnly(401, 503);
       String metrics = TestHub.await(loaded.client().get("/metrics").send()).bodyAsString();
