@@ -22,7 +22,8 @@ import java.util.Base64;
  *
  * <p>Configuration: {@code database} ({@link DatabaseConfig} JSON), {@code dataDir}, {@code http}
  * ({@code host, port, bodyLimit, tls {cert, key}, instances}), {@code auth} ({@code jwtSecret?,
- * tokenTtlSeconds, adminPassword?, pbkdf2Iterations}), {@code leader} ({@code leaseMs}), {@code hypervisor} ({@code placementStrategy,
+ * tokenTtlSeconds, adminPassword?, pbkdf2Iterations, passwordWorkers, passwordQueue,
+ * loginThrottleMillis}), {@code leader} ({@code leaseMs}), {@code hypervisor} ({@code placementStrategy,
  * maxSessions, sessionIdleMillis, maxBatch}), {@code events} ({@code retentionHours, pollMillis}),
  * {@code metricsRegistry} (from {@link HubMetrics#registryName}).
  */
@@ -45,7 +46,11 @@ public class HubVerticle extends VerticleBase {
                 .put("database", database)
                 .put("dataDir", conf.getString("dataDir"))
                 .put("adminPassword", auth.getString("adminPassword"))
-                .put("pbkdf2Iterations", auth.getInteger("pbkdf2Iterations", PasswordHasher.DEFAULT_ITERATIONS))))
+                .put("pbkdf2Iterations", auth.getInteger("pbkdf2Iterations", PasswordHasher.DEFAULT_ITERATIONS))
+                .put("passwordWorkers", auth.getInteger("passwordWorkers", PasswordHasher.DEFAULT_WORKERS))
+                .put("passwordQueue", auth.getInteger("passwordQueue", PasswordHasher.DEFAULT_QUEUE))
+                .put("loginThrottleBaseMillis",
+                    auth.getLong("loginThrottleMillis", IdentityVerticle.DEFAULT_THROTTLE_BASE_MILLIS))))
             .compose(identity -> vertx.deployVerticle(LeaderVerticle::new, new DeploymentOptions()
                 .setConfig(conf.getJsonObject("leader", new JsonObject()).copy().put("database", database)
                     .put("hypervisor", conf.getJsonObject("hypervisor", new JsonObject())))))

@@ -153,6 +153,7 @@ public final class HubConfigLoader {
         intIn(values, HubOption.BODY_LIMIT, 1024, Integer.MAX_VALUE),
         intIn(values, HubOption.HTTP_INSTANCES, 1, 256),
         intIn(values, HubOption.TOKEN_TTL, 60, 30 * 24 * 3600),
+        intIn(values, HubOption.LOGIN_THROTTLE, 10, 60_000),
         oneOf(values, HubOption.PLACEMENT_STRATEGY, "spread", "binpack"),
         intIn(values, HubOption.EVENT_RETENTION, 1, 24 * 3650),
         heartbeatIntervalMs,

@@ -24,6 +24,9 @@ public enum HubOption {
   BODY_LIMIT("body-limit", "1048576", "Largest request body accepted, in bytes (larger gets 413)"),
   HTTP_INSTANCES("http-instances", "1", "HTTP verticle instances (event loops serving the API)"),
   TOKEN_TTL("token-ttl", "3600", "Lifetime of access tokens, in seconds"),
+  LOGIN_THROTTLE("login-throttle-ms", "1000",
+      "First delay after a few failed logins (per account and address, per address, per account); doubles with"
+          + " each further failure up to 60 times this, and a success resets the account"),
   PLACEMENT_STRATEGY("placement-strategy", "spread",
       "How instances are placed: spread (least utilised mothership) or binpack (most utilised that fits)"),
   EVENT_RETENTION("event-retention-hours", "168",

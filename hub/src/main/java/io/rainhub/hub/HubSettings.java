@@ -21,6 +21,7 @@ public record HubSettings(
     long bodyLimit,
     int httpInstances,
     int tokenTtlSeconds,
+    int loginThrottleMs,
     String placementStrategy,
     int eventRetentionHours,
     int heartbeatIntervalMs,
@@ -44,7 +45,8 @@ public record HubSettings(
       http.put("tls", new JsonObject().put("cert", tlsCert.toString()).put("key", tlsKey.toString())
           .put("agentClientCa", agentClientCa == null ? null : agentClientCa.toString()));
     }
-    JsonObject auth = new JsonObject().put("tokenTtlSeconds", tokenTtlSeconds);
+    JsonObject auth = new JsonObject().put("tokenTtlSeconds", tokenTtlSeconds)
+        .put("loginThrottleMillis", (long) loginThrottleMs);
     if (jwtSecret != null) {
       auth.put("jwtSecret", jwtSecret);
     }

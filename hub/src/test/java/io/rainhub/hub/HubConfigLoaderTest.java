@@ -92,6 +92,17 @@ class HubConfigLoaderTest {
         Map.of())).hasMessageContaining("no such file");
   }
 
+  /** Issue 10 item 5: the login throttle's first delay; the identity verticle doubles it up to 60 times. */
+  @Test
+  void loginThrottleReachesTheIdentityVerticle() {
+    HubSettings defaults = HubConfigLoader.load(Map.of(HubOption.CONFIG, missingButDefault()), Map.of());
+    assertThat(defaults.loginThrottleMs()).isEqualTo(1000);
+    assertThat(defaults.toVerticleConfig().getJsonObject("auth").getLong("loginThrottleMillis")).isEqualTo(1000L);
+    assertThat(load(HubOption.LOGIN_THROTTLE, "250").toVerticleConfig().getJsonObject("auth")
+        .getLong("loginThrottleMillis")).isEqualTo(250L);
+    assertThatThrownBy(() -> load(HubOption.LOGIN_THROTTLE, "0")).hasMessageContaining("--login-throttle-ms");
+  }
+
   private HubSettings load(HubOption option, String value) {
     return HubConfigLoader.load(Map.of(HubOption.CONFIG, missingButDefault(), option, value), Map.of());
   }

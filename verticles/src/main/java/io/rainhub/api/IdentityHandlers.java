@@ -1,12 +1,15 @@
 package io.rainhub.api;
 
 import io.rainhub.bus.Addresses;
+import io.rainhub.bus.BusFailure;
 import io.rainhub.identity.Role;
 import io.rainhub.metrics.HubMetrics;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import java.util.regex.Pattern;
 
@@ -29,20 +32,36 @@ final class IdentityHandlers {
     this.metrics = metrics;
   }
 
+  /**
+   * The identity verticle throttles by account and by source address; a refusal (429) or a full
+   * password queue (503) comes back with {@code retryAfterSeconds}, sent on as {@code Retry-After}.
+   */
   void login(RoutingContext ctx) {
     JsonObject credentials = JsonInput.of(ctx)
         .requireString("username", ANY_PASSWORD, "must be 1-1024 characters")
         .requireString("password", ANY_PASSWORD, "must be 1-1024 characters")
         .allowOnly("username", "password")
         .valid();
+    SocketAddress peer = ctx.request().remoteAddress();
+    credentials.put("source", peer == null || peer.hostAddress() == null ? "unknown" : peer.hostAddress());
     bus.<JsonObject>request(Addresses.IDENTITY_AUTHENTICATE, credentials, Replies.BUS_OPTIONS)
         .onSuccess(reply -> {
           metrics.login("success");
           Replies.json(ctx, 200, tokens.issue(reply.body()));
         })
         .onFailure(failure -> {
-          if (failure instanceof ReplyException reply && reply.failureCode() == 401) {
-            metrics.login("failure");
+          if (failure instanceof ReplyException reply) {
+            Integer retryAfter = reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
+                ? BusFailure.body(reply).getInteger("retryAfterSeconds") : null;
+            switch (reply.failureCode()) {
+              case 401 -> metrics.login("failure");
+              case 429 -> metrics.login("throttled");
+              case 503 -> metrics.login(retryAfter != null ? "busy" : "unavailable");
+              default -> { }
+            }
+            if (retryAfter != null) {
+              ctx.response().putHeader(HttpHeaders.RETRY_AFTER, retryAfter.toString());
+            }
           }
           ctx.fail(failure);
         });

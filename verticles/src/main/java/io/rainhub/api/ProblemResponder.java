@@ -115,6 +115,7 @@ final class ProblemResponder implements Handler<RoutingContext> {
       case 404 -> "Not found";
       case 409 -> "Conflict";
       case 410 -> "Gone";
+      case 429 -> "Too many requests";
       case 503 -> "Service unavailable";
       default -> status >= 500 ? "Internal error" : "Request failed";
     };

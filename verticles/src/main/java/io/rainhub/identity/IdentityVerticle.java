@@ -38,21 +38,33 @@ public class IdentityVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(IdentityVerticle.class);
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /** Login throttling (see {@link LoginThrottle}); the cap defaults to 60 times the base. */
+  public static final long DEFAULT_THROTTLE_BASE_MILLIS = 1_000;
+  private static final long THROTTLE_SWEEP_MILLIS = 60_000;
+
   private Store store;
   private PasswordHasher hasher;
+  private LoginThrottle throttle;
 
   @Override
   public Future<?> start() {
     JsonObject conf = config();
     store = Store.open(vertx, DatabaseConfig.fromJson(conf.getJsonObject("database")));
     var bus = vertx.eventBus();
-    return PasswordHasher.create(vertx, conf.getInteger("pbkdf2Iterations", PasswordHasher.DEFAULT_ITERATIONS))
+    long throttleBase = conf.getLong("loginThrottleBaseMillis", DEFAULT_THROTTLE_BASE_MILLIS);
+    throttle = new LoginThrottle(LoginThrottle.Limits.of(throttleBase,
+        conf.getLong("loginThrottleCapMillis", 60 * throttleBase)), () -> System.nanoTime() / 1_000_000);
+    vertx.setPeriodic(THROTTLE_SWEEP_MILLIS, tick -> throttle.sweep());
+    return PasswordHasher.create(vertx, conf.getInteger("pbkdf2Iterations", PasswordHasher.DEFAULT_ITERATIONS),
+            conf.getInteger("passwordWorkers", PasswordHasher.DEFAULT_WORKERS),
+            conf.getInteger("passwordQueue", PasswordHasher.DEFAULT_QUEUE))
         .compose(created -> {
           hasher = created;
           return ensureAdmin(conf.getString("adminPassword"), Path.of(conf.getString("dataDir")));
         })
         .compose(ready -> Future.join(java.util.List.of(
-            bus.<JsonObject>consumer(Addresses.IDENTITY_AUTHENTICATE, this::authenticate).completion(),
+            // Local: the throttle's memory is this hub's, so its own API asks it (see README, "Login throttling").
+            bus.<JsonObject>localConsumer(Addresses.IDENTITY_AUTHENTICATE, this::authenticate).completion(),
             bus.<JsonObject>consumer(Addresses.IDENTITY_TENANT_CREATE, this::createTenant).completion(),
             bus.<JsonObject>consumer(Addresses.IDENTITY_TENANT_LIST, this::listTenants).completion(),
             bus.<JsonObject>consumer(Addresses.IDENTITY_USER_CREATE, this::createUser).completion(),
@@ -65,17 +77,41 @@ public class IdentityVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return store.close();
+    return Future.join(store.close(), hasher == null ? Future.succeededFuture() : hasher.close());
   }
 
+  /**
+   * Throttled first, in memory: a refused attempt costs no database read and no PBKDF2. Unknown
+   * names and wrong passwords take the same path and the same time.
+   */
   private void authenticate(Message<JsonObject> message) {
     String username = message.body().getString("username");
     String password = message.body().getString("password");
+    LoginThrottle.Admission admission = throttle.admit(username, message.body().getString("source", "unknown"));
+    if (!admission.admitted()) {
+      long seconds = Math.max(1, (admission.retryAfterMillis() + 999) / 1000);
+      answer(message, Future.failedFuture(BusFailure.of(429, "Too many failed logins for this account or from"
+          + " this address; try again in " + seconds + " s.", null, new JsonObject().put("retryAfterSeconds", seconds))));
+      return;
+    }
     answer(message, IdentityRepository.userByName(store.pool(), username)
         .compose(user -> hasher.verify(user.map(User::passwordHash).orElse(null), password)
             .compose(valid -> valid
                 ? Future.succeededFuture(user.get())
                 : Future.failedFuture(BusFailure.of(401, "Unknown username or wrong password.", null))))
+        .onComplete(checked -> {
+          if (checked.succeeded()) {
+            throttle.succeeded(admission);
+          } else if (checked.cause() instanceof ReplyException wrong && wrong.failureCode() == 401) {
+            throttle.failed(admission);
+          } else {
+            throttle.refund(admission);
+          }
+        })
+        .recover(failure -> Future.failedFuture(failure instanceof PasswordHasher.Busy
+            ? BusFailure.of(503, "The hub is busy checking other passwords; try again in 1 s.", null,
+                new JsonObject().put("retryAfterSeconds", 1))
+            : failure))
         .map(user -> new JsonObject().put("userId", user.id()).put("username", user.username())
             .put("tenant", user.tenantName()).put("tenantId", user.tenantId()).put("roles", user.rolesJson())));
   }

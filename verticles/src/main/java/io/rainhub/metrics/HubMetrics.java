@@ -23,6 +23,7 @@ public final class HubMetrics {
   /** Configuration key under which verticles receive the registry's name. */
   public static final String REGISTRY_KEY = "metricsRegistry";
   private static final Logger LOG = LoggerFactory.getLogger(HubMetrics.class);
+  private static final java.util.List<String> LOGIN_OUTCOMES = java.util.List.of("success", "failure", "throttled", "busy");
 
   private final MeterRegistry registry;
   /** Looked up once: it is counted for every frame an agent sends. */
@@ -32,6 +33,10 @@ public final class HubMetrics {
     this.registry = registry;
     this.agentFrames = Counter.builder("rainhub.agent.frames.received")
         .description("Frames received from agents over WebSocket, before any check").register(registry);
+    // Shown at 0 from the start, so that a dashboard's rate of a rare outcome is 0 rather than absent.
+    for (String outcome : LOGIN_OUTCOMES) {
+      login(outcome, 0);
+    }
   }
 
   /** One frame arrived from an agent's socket. */
@@ -63,9 +68,22 @@ public final class HubMetrics {
     return new HubMetrics(registry);
   }
 
-  /** Counts a login attempt by outcome ({@code success}, {@code failure}). */
+  /**
+   * Counts a login attempt by outcome: {@code success}, {@code failure} (wrong password or unknown
+   * user), {@code throttled} (429, no password check run), {@code busy} (503, the password workers'
+   * queue was full), {@code unavailable} (the identity verticle did not answer).
+   */
   public void login(String outcome) {
-    count("rainhub.logins", "Login attempts by outcome", "outcome", outcome);
+    login(outcome, 1);
+  }
+
+  private void login(String outcome, double amount) {
+    try {
+      Counter.builder("rainhub.logins").description("Login attempts by outcome").tag("outcome", outcome)
+          .register(registry).increment(amount);
+    } catch (RuntimeException e) {
+      LOG.warn("Could not record rainhub.logins", e);
+    }
   }
 
   /** Counts an error response by status. */

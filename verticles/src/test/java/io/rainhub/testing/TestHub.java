@@ -46,6 +46,11 @@ public final class TestHub implements AutoCloseable {
 
   /** {@code hypervisor} entries override the hypervisor's configuration (e.g. heartbeatIntervalMs). */
   public static TestHub start(TestDatabase database, JsonObject http, JsonObject hypervisor) {
+    return start(database, http, hypervisor, new JsonObject());
+  }
+
+  /** {@code auth} entries override the login settings (e.g. loginThrottleMillis, pbkdf2Iterations, passwordWorkers). */
+  public static TestHub start(TestDatabase database, JsonObject http, JsonObject hypervisor, JsonObject auth) {
     VertxOptions options = HubMetrics.enable(new VertxOptions());
     Vertx vertx = Vertx.builder().with(options).withMetrics(HubMetrics.factory()).build();
     JsonObject config = new JsonObject()
@@ -53,7 +58,7 @@ public final class TestHub implements AutoCloseable {
         .put("database", database.config().toJson())
         .put("dataDir", database.dataDir().toString())
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).mergeIn(http))
-        .put("auth", new JsonObject().put("adminPassword", ADMIN_PASSWORD).put("tokenTtlSeconds", 600))
+        .put("auth", new JsonObject().put("adminPassword", ADMIN_PASSWORD).put("tokenTtlSeconds", 600).mergeIn(auth))
         .put("hypervisor", hypervisor);
     await(vertx.deployVerticle(HubVerticle::new, new DeploymentOptions().setConfig(config)));
     int port = vertx.sharedData().<String, Integer>getLocalMap(HttpApiVerticle.LOCAL_MAP).get(HttpApiVerticle.PORT_KEY);
