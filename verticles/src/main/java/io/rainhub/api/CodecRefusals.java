@@ -2,7 +2,6 @@ package io.rainhub.api;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderException;
@@ -100,7 +99,9 @@ final class CodecRefusals extends ChannelDuplexHandler {
       WebSocketCloseStatus status = corrupt.closeStatus();
       String reason = status.code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code()
           ? "frame over " + maxFrameBytes + " bytes" : status.reasonText();
-      ctx.writeAndFlush(new CloseWebSocketFrame(status.code(), reason)).addListener(ChannelFutureListener.CLOSE);
+      // ctx.close(), not channel().close(): the latter passes Vert.x's handler, which would wait
+      // (10 s) for the client's close frame on a socket Vert.x does not know is closing.
+      ctx.writeAndFlush(new CloseWebSocketFrame(status.code(), reason)).addListener(written -> ctx.close());
       return;
     }
     ctx.fireExceptionCaught(cause);
@@ -117,6 +118,6 @@ final class CodecRefusals extends ChannelDuplexHandler {
         .set(RequestIds.HEADER, requestId)
         .set(HttpHeaderNames.CONNECTION, "close");
     problems.count(problem.status());
-    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    ctx.writeAndFlush(response).addListener(written -> ctx.close());
   }
 }
