@@ -21,7 +21,7 @@ public final class AgentApiRoutes implements ApiArea {
   @Override
   public void mount(Router router) {
     router.get("/v1.0/agents").handler(agents::listAgents);
-    router.post("/v1.0/nodes/:nodeId/commands").consumes(JSON).handler(Callers::adminOnly).handler(agents::sendCommand);
+    router.post("/v1.0/nodes/:nodeId/commands").handler(JSON_BODY).handler(Callers::adminOnly).handler(agents::sendCommand);
     // Commands carry the instances and arguments of every tenant: admins only, even to read.
     router.get("/v1.0/nodes/:nodeId/commands").handler(Callers::adminOnly).handler(agents::nodeCommands);
     router.get("/v1.0/commands/:commandId").handler(Callers::adminOnly).handler(agents::command);

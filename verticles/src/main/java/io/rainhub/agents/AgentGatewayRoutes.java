@@ -23,9 +23,9 @@ public final class AgentGatewayRoutes implements ApiArea {
   public void mount(Router router) {
     router.route("/agents/*").handler(gateway::authenticate);
     router.get("/agents/ws").handler(gateway::webSocket);
-    router.post("/agents/http/hello").consumes(JSON).handler(gateway::httpHello);
-    router.post("/agents/http/heartbeat").consumes(JSON).handler(gateway::httpHeartbeat);
-    router.post("/agents/http/frames").consumes(JSON).handler(gateway::httpFrames);
+    router.post("/agents/http/hello").handler(JSON_BODY).handler(gateway::httpHello);
+    router.post("/agents/http/heartbeat").handler(JSON_BODY).handler(gateway::httpHeartbeat);
+    router.post("/agents/http/frames").handler(JSON_BODY).handler(gateway::httpFrames);
     router.get("/agents/http/commands").handler(gateway::httpCommands);
   }
 }

@@ -4,6 +4,7 @@ import static io.rainhub.bus.Addresses.*;
 
 import io.rainhub.agents.AgentFrames.Frame;
 import io.rainhub.agents.AgentFrames.FrameException;
+import io.rainhub.api.WebSocketLimits;
 import io.rainhub.api.Replies;
 import io.rainhub.metrics.HubMetrics;
 import io.vertx.core.Future;
@@ -39,7 +40,6 @@ final class AgentSession {
    * then slows the agent down): memory per session stays bounded whatever an agent sends.
    */
   private static final int MAX_IN_FLIGHT = 32;
-  private static final short MESSAGE_TOO_BIG = 1009;
 
   private final ServerWebSocket socket;
   private final Vertx vertx;
@@ -87,10 +87,10 @@ final class AgentSession {
     socket.exceptionHandler(failure -> {
       LOG.debug("Agent socket of node {} failed: {}", nodeId, failure.toString());
       // Vert.x drops a message over the maximum size (1 MiB) and only reports it here; the agent
-      // would never learn why, so the protocol closes the connection (1009) instead.
-      if (failure instanceof IllegalStateException && String.valueOf(failure.getMessage()).contains("max message size")) {
+      // would never learn why, so the protocol closes the connection (1009) instead. (A single
+      // frame over the limit is answered by the codec: api.CodecRefusals.)
+      if (WebSocketLimits.closeIfTooBig(socket, failure)) {
         metrics.agentFrameRefused("too-large");
-        close(MESSAGE_TOO_BIG, "message over " + AgentFrames.MAX_FRAME_BYTES + " bytes");
       }
     });
     socket.closeHandler(closedNow -> {

@@ -1,6 +1,8 @@
 package io.rainhub.api;
 
+import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * One area of the HTTP API, declaring its routes in one block. {@link HttpApiVerticle} mounts the
@@ -12,6 +14,9 @@ public interface ApiArea {
 
   /** The media type of the API's request bodies. */
   String JSON = "application/json";
+
+  /** First handler of a route that takes a JSON body (see {@link MediaTypes#requireJson}). */
+  Handler<RoutingContext> JSON_BODY = MediaTypes::requireJson;
 
   void mount(Router router);
 }

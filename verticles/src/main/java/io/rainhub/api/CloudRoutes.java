@@ -20,7 +20,7 @@ final class CloudRoutes implements ApiArea {
   public void mount(Router router) {
     router.get("/webcomponent/all").handler(cloud::listComponents);
     router.get("/webcomponent/:instanceId").handler(cloud::instance);
-    router.post("/webcomponent/").consumes(JSON).handler(cloud::deploy);
+    router.post("/webcomponent/").handler(JSON_BODY).handler(cloud::deploy);
     router.post("/webcomponent/:instanceId").handler(cloud::cluster);
     router.put("/webcomponent/:instanceId").handler(cloud::refreshInstance);
     router.delete("/webcomponent/:instanceId").handler(cloud::stopInstance);
@@ -32,17 +32,17 @@ final class CloudRoutes implements ApiArea {
     router.get("/webcomponent/:id/:version/statistics").handler(cloud::statistics);
     router.get("/rainservers/all").handler(cloud::listServers);
     router.get("/rainservers/:id/urls").handler(cloud::serverUrls);
-    router.post("/rainservers/").consumes(JSON).handler(Callers::adminOnly).handler(cloud::registerServer);
+    router.post("/rainservers/").handler(JSON_BODY).handler(Callers::adminOnly).handler(cloud::registerServer);
     router.put("/rainservers/:id").handler(Callers::adminOnly).handler(cloud::resetServer);
     router.delete("/rainservers/:id").handler(Callers::adminOnly).handler(cloud::unregisterServer);
     router.get("/mothership/all").handler(cloud::listMotherships);
     router.get("/mothership/:id").handler(cloud::mothership);
     router.get("/mothership/:id/webcomponents").handler(cloud::mothershipComponents);
-    router.post("/mothership/").consumes(JSON).handler(Callers::adminOnly).handler(cloud::registerMothership);
+    router.post("/mothership/").handler(JSON_BODY).handler(Callers::adminOnly).handler(cloud::registerMothership);
     router.delete("/mothership/:id").handler(Callers::adminOnly).handler(cloud::deleteMothership);
     router.put("/v1.0/rainservers/:id/heartbeat").handler(Callers::adminOnly).handler(cloud::serverHeartbeat);
     router.put("/v1.0/motherships/:id/heartbeat").handler(Callers::adminOnly).handler(cloud::mothershipHeartbeat);
-    router.put("/v1.0/motherships/:id/drain").consumes(JSON).handler(Callers::adminOnly).handler(cloud::drainMothership);
+    router.put("/v1.0/motherships/:id/drain").handler(JSON_BODY).handler(Callers::adminOnly).handler(cloud::drainMothership);
     router.post("/v1.0/instances/:instanceId/restart").handler(cloud::restartInstance);
     router.get("/v1.0/route").handler(cloud::route);
     router.get("/v1.0/map").handler(cloud::map);

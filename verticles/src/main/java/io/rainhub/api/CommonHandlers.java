@@ -30,6 +30,7 @@ final class CommonHandlers {
 
   void requestIdsAndBodies(Router router) {
     router.route().handler(new RequestIds());
+    router.route().handler(new RequestTargets());
     // Only methods that carry a body pay for reading one. (A method-restricted route would turn
     // every unknown GET path into a 405, so the choice is made in the handler.)
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(bodyLimit);

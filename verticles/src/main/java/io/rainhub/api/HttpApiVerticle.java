@@ -31,6 +31,14 @@ public class HttpApiVerticle extends VerticleBase {
   public static final String ISSUER = "rainhub";
   public static final String AUDIENCE = "rainhub-api";
   public static final long DEFAULT_BODY_LIMIT = 1024 * 1024;
+  /** Longest request line (414 beyond) and largest header block (431 beyond), in bytes. */
+  public static final int MAX_REQUEST_LINE = 4096;
+  public static final int MAX_HEADERS = 8192;
+  /**
+   * WebSocket limits, for agents and event streams alike: a frame or an assembled message over
+   * 1 MiB closes its socket with 1009 (Message Too Big), checked by the codec as bytes arrive.
+   */
+  public static final int MAX_WEBSOCKET_BYTES = AgentFrames.MAX_FRAME_BYTES;
   /** Local map where the verticle publishes the port it bound (for port 0). */
   public static final String LOCAL_MAP = "rainhub.http";
   public static final String PORT_KEY = "port";
@@ -46,10 +54,16 @@ public class HttpApiVerticle extends VerticleBase {
     Tokens tokens = new Tokens(jwt, conf.getInteger("tokenTtlSeconds", 3600));
     long bodyLimit = conf.getLong("bodyLimit", DEFAULT_BODY_LIMIT);
     String registry = conf.getString(HubMetrics.REGISTRY_KEY);
+    // Refusals below the router render as the router's do (same metrics registry).
+    ProblemResponder refusals = new ProblemResponder(HubMetrics.of(registry), bodyLimit);
     return vertx.fileSystem().readFile(OPENAPI_RESOURCE)
         .compose(openApi -> {
           Router router = router(jwt, tokens, bodyLimit, openApi, registry);
-          return vertx.createHttpServer(serverOptions(conf)).requestHandler(router).listen();
+          return vertx.createHttpServer(serverOptions(conf))
+              .connectionHandler(connection -> CodecRefusals.install(connection, refusals, MAX_WEBSOCKET_BYTES))
+              .invalidRequestHandler(refusals::invalidRequest)
+              .requestHandler(router)
+              .listen();
         })
         .onSuccess(listening -> {
           vertx.sharedData().getLocalMap(LOCAL_MAP).put(PORT_KEY, listening.actualPort());
@@ -100,9 +114,11 @@ public class HttpApiVerticle extends VerticleBase {
         .setHost(conf.getString("host", "0.0.0.0"))
         .setPort(conf.getInteger("port", 8080))
         .setCompressionSupported(true)
-        // Agent frames are at most 1 MiB; a bigger message closes its socket (1009), nothing else.
-        .setMaxWebSocketMessageSize(AgentFrames.MAX_FRAME_BYTES)
-        .setMaxWebSocketFrameSize(AgentFrames.MAX_FRAME_BYTES);
+        .setMaxInitialLineLength(MAX_REQUEST_LINE)
+        .setMaxHeaderSize(MAX_HEADERS)
+        // A bigger frame or message closes its socket (1009), nothing else.
+        .setMaxWebSocketMessageSize(MAX_WEBSOCKET_BYTES)
+        .setMaxWebSocketFrameSize(MAX_WEBSOCKET_BYTES);
     JsonObject tls = conf.getJsonObject("tls");
     if (tls != null) {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()

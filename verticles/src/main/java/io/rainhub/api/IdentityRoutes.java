@@ -19,13 +19,13 @@ final class IdentityRoutes implements ApiArea {
 
   @Override
   public void mount(Router router) {
-    router.post("/auth/login").consumes(JSON).handler(identity::login);
+    router.post("/auth/login").handler(JSON_BODY).handler(identity::login);
     router.get("/v1.0/whoami").handler(identity::whoami);
-    router.post("/v1.0/tenants").consumes(JSON).handler(Callers::adminOnly).handler(identity::createTenant);
+    router.post("/v1.0/tenants").handler(JSON_BODY).handler(Callers::adminOnly).handler(identity::createTenant);
     router.get("/v1.0/tenants").handler(identity::listTenants);
-    router.post("/v1.0/users").consumes(JSON).handler(Callers::adminOnly).handler(identity::createUser);
+    router.post("/v1.0/users").handler(JSON_BODY).handler(Callers::adminOnly).handler(identity::createUser);
     router.get("/v1.0/users").handler(identity::listUsers);
-    router.post("/v1.0/agent-tokens").consumes(JSON).handler(Callers::adminOnly).handler(identity::createAgentToken);
+    router.post("/v1.0/agent-tokens").handler(JSON_BODY).handler(Callers::adminOnly).handler(identity::createAgentToken);
     router.get("/v1.0/agent-tokens").handler(identity::listAgentTokens);
     router.delete("/v1.0/agent-tokens/:id").handler(Callers::adminOnly).handler(identity::revokeAgentToken);
   }

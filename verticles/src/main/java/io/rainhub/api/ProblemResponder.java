@@ -3,8 +3,11 @@ package io.rainhub.api;
 import io.rainhub.bus.BusFailure;
 import io.rainhub.metrics.HubMetrics;
 import io.vertx.core.Handler;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -14,8 +17,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Renders every failure as {@code application/problem+json}: the router's own errors (404, 405,
- * 413, 415), auth refusals, validation and domain failures from verticles. Anything unexpected is
- * logged with its stack trace and request id; the client gets a 500 with only the id.
+ * 413, 415), auth refusals, validation and domain failures from verticles, and, at the server's
+ * layer, what the HTTP codec could not read ({@link #invalidRequest}, {@link CodecRefusals}).
+ * Anything unexpected is logged with its stack trace and request id; the client gets a 500 with
+ * only the id.
  */
 final class ProblemResponder implements Handler<RoutingContext> {
 
@@ -34,9 +39,49 @@ final class ProblemResponder implements Handler<RoutingContext> {
     send(ctx, toProblem(ctx));
   }
 
+  /**
+   * The server's invalid-request handler: the codec could not read the request's head (line or
+   * headers too long, malformed syntax, an unsupported version), so no route sees it. The answer
+   * closes the connection, as the rest of the stream cannot be trusted to be framed.
+   */
+  void invalidRequest(HttpServerRequest request) {
+    Problem problem = forUnreadable(request.decoderResult().cause());
+    String requestId = RequestIds.newId();
+    metrics.problem(problem.status());
+    request.response()
+        .setStatusCode(problem.status())
+        .putHeader(HttpHeaders.CONTENT_TYPE, Problem.CONTENT_TYPE)
+        .putHeader(RequestIds.HEADER, requestId)
+        .putHeader(HttpHeaders.CONNECTION, "close")
+        .end(problem.toJson(requestId).encode())
+        .onComplete(sent -> request.connection().close());
+  }
+
+  /** What a request the codec refused gets. Netty's messages stay out: they quote the input. */
+  static Problem forUnreadable(Throwable cause) {
+    if (cause instanceof TooLongHttpLineException) {
+      return new Problem(414, "URI too long", "The request line is longer than the hub accepts ("
+          + HttpApiVerticle.MAX_REQUEST_LINE + " bytes).");
+    }
+    if (cause instanceof TooLongHttpHeaderException) {
+      return new Problem(431, "Request header fields too large", "The request's headers are larger than the hub "
+          + "accepts (" + HttpApiVerticle.MAX_HEADERS + " bytes in all).");
+    }
+    if (cause instanceof CodecRefusals.UnsupportedVersion version) {
+      return new Problem(505, "HTTP version not supported", "The hub speaks HTTP/1.0 and HTTP/1.1, not "
+          + version.version() + ".");
+    }
+    return new Problem(400, "Bad request", "The request is not well-formed HTTP/1.1 (request line, headers, "
+        + "Content-Length or chunked framing).");
+  }
+
+  void count(int status) {
+    metrics.problem(status);
+  }
+
   private void send(RoutingContext ctx, Problem problem) {
     String requestId = RequestIds.of(ctx);
-    if (ctx.response().ended()) {
+    if (ctx.response().ended() || ctx.response().closed()) {
       return;
     }
     metrics.problem(problem.status());
@@ -58,6 +103,10 @@ final class ProblemResponder implements Handler<RoutingContext> {
     }
     if (failure instanceof ReplyException reply) {
       return fromBus(ctx, reply);
+    }
+    if (ctx.response().closed()) {
+      // The client (or CodecRefusals, having answered) closed the connection: no one to tell.
+      return new Problem(400, "Connection closed", "The connection closed before the request was read.");
     }
     int status = failure instanceof HttpException http ? http.getStatusCode() : ctx.statusCode();
     if (status < 400 || failure != null && !(failure instanceof HttpException)) {

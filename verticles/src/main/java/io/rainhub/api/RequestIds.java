@@ -24,6 +24,11 @@ final class RequestIds implements Handler<RoutingContext> {
     ctx.next();
   }
 
+  /** An id for a request no route saw (the codec refused it). */
+  static String newId() {
+    return UUID.randomUUID().toString();
+  }
+
   /** The request's id; requests that failed before this handler ran get one now. */
   static String of(RoutingContext ctx) {
     String id = ctx.get(KEY);
