@@ -39,8 +39,15 @@ public final class Hub {
     long started = System.nanoTime();
     Files.createDirectories(settings.dataDir());
     DatabaseConfig database = settings.database();
+    boolean embedded = database.dialect() == io.rainhub.store.SqlDialect.H2;
+    if (embedded) {
+      EmbeddedDataDirectory.check(settings.dataDir(), database);
+    }
     SchemaMigrator.migrate(database.jdbcUrl(), database.user(), database.password(),
         database.dialect().migrationFolder());
+    if (embedded) {
+      EmbeddedDataDirectory.markCreated(settings.dataDir());
+    }
 
     VertxOptions options = HubMetrics.enable(new VertxOptions());
     Vertx vertx;

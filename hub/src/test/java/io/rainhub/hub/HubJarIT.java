@@ -90,6 +90,52 @@ class HubJarIT {
     }
   }
 
+  /**
+   * An empty, truncated, unreadable or missing database is refused, never replaced by an empty
+   * one: exit 1 and one line naming the file and what to do.
+   */
+  @Test
+  void aDamagedOrMissingEmbeddedDatabaseIsRefusedNotReplaced() throws Exception {
+    int port = HubProcess.freePort();
+    try (ChildProcess hub = HubProcess.start(workDir, Map.of(), "serve", "--port", Integer.toString(port))) {
+      hub.awaitLine(HubProcess.READY_LINE, START);
+      assertThat(hub.terminate(START)).isTrue();
+    }
+    Path data = workDir.resolve("data");
+    Path file = data.resolve("rainhub.mv.db");
+    byte[] good = Files.readAllBytes(file);
+    assertThat(data.resolve("database-created")).exists();
+
+    Files.write(file, new byte[0]);
+    assertRefused(file + " is empty (0 bytes): restore it from a backup, or move it away");
+    // H2 would open a file cut after its header as a new, empty database.
+    Files.write(file, java.util.Arrays.copyOf(good, 8192));
+    assertRefused(file + " holds no Rain Hub schema: it is truncated");
+    Files.write(file, java.util.Arrays.copyOf(good, 100));
+    assertRefused(file + " cannot be opened, it is damaged or truncated");
+    Files.delete(file);
+    Files.createDirectory(file);
+    assertRefused(file + " is not a regular file");
+    Files.delete(file);
+    assertRefused(file + " is missing, but " + data + " held one");
+
+    Files.write(file, good);
+    try (ChildProcess hub = HubProcess.start(workDir, Map.of(), "serve", "--port", Integer.toString(port))) {
+      hub.awaitLine(HubProcess.READY_LINE, START);
+      assertThat(hub.output()).as("the restored database keeps its admin").doesNotContain("Generated password");
+    }
+  }
+
+  private void assertRefused(String expected) throws Exception {
+    try (ChildProcess hub = HubProcess.start(workDir, Map.of(), "serve", "--port", "0")) {
+      assertThat(hub.awaitExit(START)).as(hub.output()).isEqualTo(1);
+      assertThat(hub.output().lines().filter(line -> line.startsWith("rainhub serve: could not start: ")))
+          .as(hub.output()).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+          .contains(expected).contains("/data/rainhub.mv.db");
+      assertThat(hub.output()).as("no stack trace").doesNotContain("Generated password", "\tat ");
+    }
+  }
+
   @Test
   void helpNeedsNoDatabase() throws Exception {
     try (ChildProcess hub = HubProcess.start(workDir, Map.of(), "serve", "--help")) {

@@ -1,6 +1,7 @@
 package io.rainhub.api;
 
 import io.rainhub.store.Store;
+import io.rainhub.store.StoreHealth;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -54,10 +55,15 @@ final class OperationsRoutes implements ApiArea {
     return HealthChecks.create(vertx).register("event-loop", promise -> promise.complete(Status.OK()));
   }
 
+  /** Ready while the store answers and takes writes: a store that answers reads only is down. */
   private HealthChecks readiness() {
     HealthChecks checks = HealthChecks.create(vertx);
     checks.register("store", 2_000, promise -> store.ping()
-        .onSuccess(ok -> promise.complete(Status.OK()))
+        .onSuccess(ok -> {
+          String writeFailure = StoreHealth.writeFailure(vertx);
+          promise.complete(writeFailure == null ? Status.OK() : Status.KO(new JsonObject()
+              .put("error", "writes to the store fail; the hub retries every second: " + writeFailure)));
+        })
         .onFailure(failure -> promise.complete(Status.KO(new JsonObject().put("error", failure.getMessage())))));
     if (vertx.isClustered()) {
       checks.register("cluster", 2_000, ClusterHealthCheck.createProcedure(vertx));

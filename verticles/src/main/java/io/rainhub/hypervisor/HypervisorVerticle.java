@@ -8,6 +8,7 @@ import io.rainhub.bus.LeaderRequests;
 import io.rainhub.store.DatabaseConfig;
 import io.rainhub.store.Lease;
 import io.rainhub.store.Store;
+import io.rainhub.store.StoreHealth;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -223,6 +224,7 @@ public class HypervisorVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     return commits.submit(change).onSuccess(stored -> {
+      StoreHealth.writeSucceeded(vertx);
       StoredEventsLog.stored(change.events());
       // Only stored commands are sent: an agent never runs what a crash could forget.
       for (AgentCommand command : change.toDeliver()) {
@@ -237,7 +239,10 @@ public class HypervisorVerticle extends VerticleBase {
 
   /**
    * A failed write leaves memory ahead of the store: throw memory away and reload what was really
-   * committed. Requests arriving meanwhile get 503. A fenced write means another hub leads now:
+   * committed, then write once more (the lease fence alone) to see the store takes writes again.
+   * Requests arriving meanwhile get 503 and readiness says the store is down; the hub retries every
+   * second until a write succeeds, with fresh connections if the database was closed under the
+   * pool. A fenced write means another hub leads now:
    * this one decides nothing more and the leader verticle stops it.
    */
   private void afterFailedWrite(Throwable failure) {
@@ -250,8 +255,12 @@ public class HypervisorVerticle extends VerticleBase {
       return;
     }
     LOG.error("A write to the store failed; reloading the hypervisor's maps from the store", failure);
-    reloading = true;
-    reload();
+    StoreHealth.writeFailed(vertx, failure);
+    store.recycleIfClosed(failure);
+    if (!reloading) {
+      reloading = true;
+      reload();
+    }
   }
 
   private void reload() {
@@ -259,16 +268,29 @@ public class HypervisorVerticle extends VerticleBase {
       vertx.setTimer(50, t -> reload());
       return;
     }
-    loadAll().onComplete(result -> {
+    loadAll().compose(loaded -> probeWrite().map(loaded)).onComplete(result -> {
+      if (stopped || fenced) {
+        return;
+      }
       if (result.succeeded()) {
+        StoreHealth.writeSucceeded(vertx);
         adopt(result.result());
         reloading = false;
-        LOG.info("Hypervisor maps reloaded from the store");
+        LOG.info("Hypervisor maps reloaded from the store; it takes writes again");
+      } else if (result.cause() instanceof Lease.Fenced) {
+        afterFailedWrite(result.cause());
       } else {
-        LOG.error("Reload failed; retrying in 1 s", result.cause());
+        StoreHealth.writeFailed(vertx, result.cause());
+        store.recycleIfClosed(result.cause());
+        LOG.error("Reload failed; retrying in 1 s: {}", result.cause().getMessage());
         vertx.setTimer(1000, t -> reload());
       }
     });
+  }
+
+  /** A write that changes nothing: the lease fence in its own transaction. */
+  private Future<Void> probeWrite() {
+    return store.inTransaction(tx -> Lease.fence(tx, store.dialect(), epoch));
   }
 
   private record Loaded(CloudState state, Outbox outbox, AppliedRequests applied) {
