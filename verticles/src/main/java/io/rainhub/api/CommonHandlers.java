@@ -1,6 +1,7 @@
 package io.rainhub.api;
 
 import io.rainhub.metrics.HubMetrics;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.web.Router;
@@ -28,6 +29,11 @@ final class CommonHandlers {
     this.problems = new ProblemResponder(metrics, bodyLimit);
   }
 
+  private static boolean isForm(String contentType) {
+    return contentType != null && (contentType.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33)
+        || contentType.regionMatches(true, 0, "multipart/", 0, 10));
+  }
+
   void requestIdsAndBodies(Router router) {
     router.route().handler(new RequestIds());
     router.route().handler(new RequestTargets());
@@ -37,6 +43,12 @@ final class CommonHandlers {
     router.route().handler(ctx -> {
       HttpMethod method = ctx.request().method();
       if (method == HttpMethod.POST || method == HttpMethod.PUT) {
+        if (isForm(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
+          // No route takes a form, and decoding one fails on bad input before any route can refuse it.
+          ctx.fail(new ProblemException(new Problem(415, "Unsupported media type", "This hub reads JSON bodies"
+              + " (Content-Type: application/json), not forms.")));
+          return;
+        }
         bodies.handle(ctx);
       } else {
         ctx.next();
