@@ -46,7 +46,8 @@ final class CommonHandlers {
         if (isForm(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
           // No route takes a form, and decoding one fails on bad input before any route can refuse it.
           ctx.fail(new ProblemException(new Problem(415, "Unsupported media type", "This hub reads JSON bodies"
-              + " (Content-Type: application/json), not forms.")));
+              + " (Content-Type: application/json), not forms.",
+              List.of(new Problem.InvalidParam("Content-Type", "must be application/json")))));
           return;
         }
         bodies.handle(ctx);
