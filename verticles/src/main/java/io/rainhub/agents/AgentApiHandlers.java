@@ -5,6 +5,7 @@ import static io.rainhub.bus.Addresses.*;
 import io.rainhub.api.Callers;
 import io.rainhub.api.JsonInput;
 import io.rainhub.api.Problem;
+import io.rainhub.api.QueryParams;
 import io.rainhub.api.ProblemException;
 import io.rainhub.api.Replies;
 import io.rainhub.store.Store;
@@ -47,8 +48,8 @@ final class AgentApiHandlers {
 
   void listAgents(RoutingContext ctx) {
     List<Problem.InvalidParam> faults = new java.util.ArrayList<>();
-    int start = queryInt(ctx, "start", 0, 0, Integer.MAX_VALUE, faults);
-    int range = queryInt(ctx, "range", DEFAULT_PAGE, 1, MAX_PAGE, faults);
+    int start = QueryParams.queryInt(ctx, "start", 0, 0, Integer.MAX_VALUE, faults);
+    int range = QueryParams.queryInt(ctx, "range", DEFAULT_PAGE, 1, MAX_PAGE, faults);
     if (!faults.isEmpty()) {
       throw new ProblemException(new Problem(400, "Invalid query", "The query has invalid parameters.", faults));
     }
@@ -96,24 +97,6 @@ final class AgentApiHandlers {
           + "; give the token's id instead.", List.of(new Problem.InvalidParam("agentToken", "is ambiguous: give the id"))));
     }
     return named.get(0).getString("id");
-  }
-
-  private static int queryInt(RoutingContext ctx, String name, int fallback, int min, int max,
-      List<Problem.InvalidParam> faults) {
-    String text = ctx.queryParams().get(name);
-    if (text == null || text.isEmpty()) {
-      return fallback;
-    }
-    try {
-      int value = Integer.parseInt(text);
-      if (value >= min && value <= max) {
-        return value;
-      }
-    } catch (NumberFormatException notANumber) {
-      // reported below
-    }
-    faults.add(new Problem.InvalidParam(name, "must be a whole number between " + min + " and " + max));
-    return fallback;
   }
 
   /**

@@ -122,8 +122,8 @@ public final class CloudApiHandlers {
 
   void listComponents(RoutingContext ctx) {
     List<Problem.InvalidParam> faults = new ArrayList<>();
-    int start = queryInt(ctx, "start", 0, 0, Integer.MAX_VALUE, faults);
-    int range = queryInt(ctx, "range", 50, 1, MAX_PAGE, faults);
+    int start = QueryParams.queryInt(ctx, "start", 0, 0, Integer.MAX_VALUE, faults);
+    int range = QueryParams.queryInt(ctx, "range", 50, 1, MAX_PAGE, faults);
     if (!faults.isEmpty()) {
       throw new ProblemException(new Problem(400, "Invalid query", "The query has invalid parameters.", faults));
     }
@@ -224,24 +224,6 @@ public final class CloudApiHandlers {
 
   private static JsonObject instanceKey(RoutingContext ctx) {
     return new JsonObject().put("instanceId", ctx.pathParam("instanceId"));
-  }
-
-  private static int queryInt(RoutingContext ctx, String name, int fallback, int min, int max,
-      List<Problem.InvalidParam> faults) {
-    String text = ctx.queryParams().get(name);
-    if (text == null || text.isEmpty()) {
-      return fallback;
-    }
-    try {
-      int value = Integer.parseInt(text);
-      if (value >= min && value <= max) {
-        return value;
-      }
-    } catch (NumberFormatException notANumber) {
-      // reported below
-    }
-    faults.add(new Problem.InvalidParam(name, "must be a whole number between " + min + " and " + max));
-    return fallback;
   }
 
   /** Every request to the hypervisor names its caller: tenancy is decided there, the actor recorded. */

@@ -97,7 +97,7 @@ final class Fleet {
     }
     reconcile(nodeId, hello.getJsonArray("instances"), change);
     if (state.mothership(nodeId) != null) {
-      instances.placeWhatIsMissing(change);
+      instances.moves().placeWhatIsMissing(change);
     }
     String id = nodeId;
     return Decision.of(change, () -> new JsonObject().put("nodeId", id).put("kind", kind.wireName())
@@ -121,7 +121,7 @@ final class Fleet {
     }
     reconcile(node.nodeId(), body.getJsonArray("instances"), change);
     if (before != NodeState.AVAILABLE && state.mothership(node.nodeId()) != null) {
-      instances.placeWhatIsMissing(change);
+      instances.moves().placeWhatIsMissing(change);
     }
     return Decision.of(change, JsonObject::new);
   }
@@ -378,7 +378,7 @@ final class Fleet {
           && instance.placements().stream().anyMatch(p -> p.mothershipId().equals(nodeId));
       if (!placedHere && instance != null && instance.state() == InstanceState.UNPLACED
           && InstanceState.RUNNING.name().equals(report.getString("state"))
-          && instances.recover(instance, nodeId, change)) {
+          && instances.moves().recover(instance, nodeId, change)) {
         continue;
       }
       if (!placedHere) {

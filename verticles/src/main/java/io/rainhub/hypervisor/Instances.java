@@ -12,9 +12,10 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Instances and where they run: placement of a primary and its replicas, clustering to another
- * mothership, refresh, stop, and what happens to the instances of a mothership that goes away
- * (a replica is promoted, a lost placement rescheduled, an instance with none left UNPLACED).
+ * An instance's life: placement of a primary and its replicas, clustering to another mothership,
+ * refresh, update, restart, stop, what finished commands mean for it, and what is left of the
+ * instances of a mothership that goes away (an instance with no placement left is UNPLACED). Where
+ * instances move to is {@link Moves}.
  */
 final class Instances {
 
@@ -29,10 +30,7 @@ final class Instances {
   private final Map<String, Set<String>> stopsInFlight = new HashMap<>();
   /** Of a STOPPING instance, the nodes whose stop failed and why: it ends FAILED there, not stopped. */
   private final Map<String, Map<String, JsonObject>> failedStops = new HashMap<>();
-
-  /** What draining a mothership did: instances moved elsewhere, and those that fit nowhere else and stay. */
-  record Drained(int moved, int stayed) {
-  }
+  private final Moves moves;
 
   /** The names instances show for the step their agent is running. */
   private static final Map<String, String> PROGRESS = Map.of("install", "installing", "configure", "configuring",
@@ -48,6 +46,12 @@ final class Instances {
     this.wiring = wiring;
     this.time = time;
     this.rescheduleLost = rescheduleLost;
+    this.moves = new Moves(state, placer, commands, wiring, rescheduleLost, this);
+  }
+
+  /** Where instances go when a mothership comes, drains or goes: see {@link Moves}. */
+  Moves moves() {
+    return moves;
   }
 
   /** A new instance of the component: a primary and its replicas on distinct motherships, or a refusal. */
@@ -56,7 +60,7 @@ final class Instances {
         Caller.of(body));
     Placer.Outcome outcome = placer.choose(component, component.replicas(), Set.of());
     if (!outcome.placed()) {
-      throw refusal(component, outcome, component.replicas());
+      throw Placer.noRoom(component, outcome, component.replicas());
     }
     List<Instance.Placement> placements = new ArrayList<>();
     for (int i = 0; i < outcome.chosen().size(); i++) {
@@ -100,7 +104,7 @@ final class Instances {
         ? placer.choose(component, 1, current)
         : placer.chooseOnly(component, target);
     if (!outcome.placed()) {
-      throw refusal(component, outcome, 1);
+      throw Placer.noRoom(component, outcome, 1);
     }
     boolean primary = !hasPrimary(instance);
     Instance.Placement replica = new Instance.Placement(outcome.chosen().get(0),
@@ -288,10 +292,10 @@ final class Instances {
       Instance updated = instance.withPlacements(remaining);
       if (!remaining.isEmpty() && !hasPrimary(updated)) {
         // The primary went away: its first replica takes over.
-        updated = promote(updated, change);
+        updated = moves.promote(updated, change);
       }
       if (reschedule) {
-        updated = reschedule(updated, mothership.id(), change);
+        updated = moves.reschedule(updated, mothership.id(), change);
       }
       if (updated.placements().isEmpty()) {
         updated = updated.withState(InstanceState.UNPLACED);
@@ -304,83 +308,6 @@ final class Instances {
         }
       }
     }
-  }
-
-  /**
-   * A mothership became available (registered, returned, undrained): with the reschedule policy,
-   * what lacks a place is placed as room allows: UNPLACED instances, then replicas of instances
-   * short of their component's count.
-   */
-  void placeWhatIsMissing(Change change) {
-    if (!rescheduleLost) {
-      return;
-    }
-    placeUnplaced(change);
-    topUpReplicas(change);
-  }
-
-  private void placeUnplaced(Change change) {
-    for (String instanceId : List.copyOf(state.unplacedInstanceIds())) {
-      Instance instance = state.instance(instanceId);
-      if (instance.state() == InstanceState.UNPLACED) {
-        Instance placed = reschedule(instance, null, change);
-        if (!placed.placements().isEmpty()) {
-          change.sql(CloudSql.INSTANCE_STATE, "id", placed.id(), "state", placed.state().name());
-        }
-      }
-    }
-  }
-
-  /**
-   * Each instance placed on fewer motherships than its component's {@code replicas} gets placements
-   * where they fit ({@code instance.clustered} with reason {@code replicas}), its agent told to start
-   * them: a replica, or the primary if it has none.
-   */
-  private void topUpReplicas(Change change) {
-    for (String instanceId : List.copyOf(state.instanceIdsShortOfReplicas())) {
-      Instance instance = state.instance(instanceId);
-      WebComponent component = state.component(instance.componentId(), instance.version());
-      while (component != null && instance.placements().size() < component.replicas()) {
-        Set<String> excluded = new LinkedHashSet<>();
-        instance.placements().forEach(p -> excluded.add(p.mothershipId()));
-        Placer.Outcome outcome = placer.choose(component, 1, excluded);
-        if (!outcome.placed()) {
-          break;
-        }
-        boolean primary = !hasPrimary(instance);
-        Instance.Placement added = new Instance.Placement(outcome.chosen().get(0),
-            primary ? Instance.Role.PRIMARY : Instance.Role.REPLICA, component.resources());
-        List<Instance.Placement> placements = new ArrayList<>(instance.placements());
-        placements.add(primary ? 0 : placements.size(), added);
-        instance = instance.withPlacements(placements);
-        state.putInstance(instance);
-        insertPlacement(instance, added, change);
-        change.event("instance.clustered", "instance/" + instance.id(), instance.tenantId(), instance.toJson()
-            .put("mothershipId", added.mothershipId()).put("reason", "replicas"));
-        startOn(instance, added, change);
-        wiring.wireServersFor(component, List.of(added.mothershipId()), change);
-      }
-    }
-  }
-
-  /**
-   * An UNPLACED instance its old node reports still running (it came back before the instance found
-   * another home) is placed there again as it is: RUNNING, no command needed. False if it no longer fits.
-   */
-  boolean recover(Instance instance, String mothershipId, Change change) {
-    WebComponent component = state.component(instance.componentId(), instance.version());
-    if (component == null || !placer.chooseOnly(component, mothershipId).placed()) {
-      return false;
-    }
-    Instance.Placement placement = new Instance.Placement(mothershipId, Instance.Role.PRIMARY, component.resources());
-    Instance adopted = instance.withPlacements(List.of(placement)).withState(InstanceState.RUNNING);
-    state.putInstance(adopted);
-    insertPlacement(adopted, placement, change);
-    change.sql(CloudSql.INSTANCE_STATE, "id", adopted.id(), "state", adopted.state().name())
-        .event("instance.recovered", "instance/" + adopted.id(), adopted.tenantId(),
-            adopted.toJson().put("on", mothershipId));
-    wiring.wireServersFor(component, List.of(mothershipId), change);
-    return true;
   }
 
   /**
@@ -494,60 +421,6 @@ final class Instances {
         .put("at", time.now().toString());
   }
 
-  /**
-   * Moves the instances of a draining mothership elsewhere: each placement there is replaced by one
-   * on another mothership with room (a primary by its first replica, if it has one, promoted in its
-   * place), the new one is told to start and the drained one to stop. One that fits nowhere stays.
-   */
-  Drained drainFrom(Mothership mothership, Change change) {
-    int moved = 0;
-    int stayed = 0;
-    for (String instanceId : List.copyOf(state.instanceIdsOn(mothership.id()))) {
-      Instance instance = state.instance(instanceId);
-      if (instance.state() == InstanceState.STOPPING) {
-        continue;
-      }
-      WebComponent component = state.component(instance.componentId(), instance.version());
-      Set<String> excluded = new LinkedHashSet<>();
-      instance.placements().forEach(p -> excluded.add(p.mothershipId()));
-      Placer.Outcome outcome = component == null ? null : placer.choose(component, 1, excluded);
-      if (outcome == null || !outcome.placed()) {
-        stayed++;
-        continue;
-      }
-      Instance.Placement old = instance.placements().stream()
-          .filter(p -> p.mothershipId().equals(mothership.id())).findFirst().orElseThrow();
-      List<Instance.Placement> placements = new ArrayList<>(instance.placements());
-      placements.remove(old);
-      Instance.Role role = old.role();
-      Instance remaining = instance.withPlacements(placements);
-      if (role == Instance.Role.PRIMARY && !placements.isEmpty()) {
-        remaining = promote(remaining, change);
-        role = Instance.Role.REPLICA;
-      }
-      placements = new ArrayList<>(remaining.placements());
-      Instance.Placement replacement = new Instance.Placement(outcome.chosen().get(0), role, component.resources());
-      placements.add(role == Instance.Role.PRIMARY ? 0 : placements.size(), replacement);
-      // A new primary starts from scratch: PLACED until its agent reports it running.
-      Instance movedInstance = remaining.withPlacements(placements)
-          .withState(role == Instance.Role.PRIMARY ? InstanceState.PLACED : remaining.state());
-      state.putInstance(movedInstance);
-      change.sql(CloudSql.DELETE_PLACEMENT, "instanceId", instanceId, "mothershipId", mothership.id());
-      insertPlacement(movedInstance, replacement, change);
-      if (movedInstance.state() != instance.state()) {
-        change.sql(CloudSql.INSTANCE_STATE, "id", instanceId, "state", movedInstance.state().name());
-      }
-      change.event("instance.rescheduled", "instance/" + instanceId, movedInstance.tenantId(), movedInstance.toJson()
-          .put("from", mothership.id()).put("to", replacement.mothershipId()).put("reason", "drain"));
-      startOn(movedInstance, replacement, change);
-      commands.command(mothership.id(), "stop", instanceArgs(instance).put("reason", "drained"), change);
-      wiring.wireServersFor(component, List.of(replacement.mothershipId()), change);
-      moved++;
-    }
-    wiring.unwireUnneeded(mothership.id(), change);
-    return new Drained(moved, stayed);
-  }
-
   boolean reschedulesLost() {
     return rescheduleLost;
   }
@@ -588,63 +461,12 @@ final class Instances {
   }
 
   /** An instance with no primary that gains a placement gets a primary there. */
-  private static boolean hasPrimary(Instance instance) {
+  static boolean hasPrimary(Instance instance) {
     return instance.placements().stream().anyMatch(p -> p.role() == Instance.Role.PRIMARY);
   }
 
-  /** Places one replacement for a placement lost on {@code lostOn}; the instance unchanged if none fits. */
-  private Instance reschedule(Instance instance, String lostOn, Change change) {
-    WebComponent component = state.component(instance.componentId(), instance.version());
-    if (component == null) {
-      return instance;
-    }
-    Set<String> excluded = new LinkedHashSet<>();
-    if (lostOn != null) {
-      excluded.add(lostOn);
-    }
-    instance.placements().forEach(p -> excluded.add(p.mothershipId()));
-    Placer.Outcome outcome = placer.choose(component, 1, excluded);
-    if (!outcome.placed()) {
-      return instance;
-    }
-    boolean primary = !hasPrimary(instance);
-    Instance.Placement replacement = new Instance.Placement(outcome.chosen().get(0),
-        primary ? Instance.Role.PRIMARY : Instance.Role.REPLICA, component.resources());
-    List<Instance.Placement> placements = new ArrayList<>(instance.placements());
-    placements.add(primary ? 0 : placements.size(), replacement);
-    // A new primary starts from scratch: PLACED until its agent reports it running.
-    Instance moved = instance.withPlacements(placements).withState(primary ? InstanceState.PLACED : instance.state());
-    state.putInstance(moved);
-    insertPlacement(moved, replacement, change);
-    change.event("instance.rescheduled", "instance/" + moved.id(), moved.tenantId(), moved.toJson().put("from", lostOn)
-        .put("to", replacement.mothershipId()));
-    startOn(moved, replacement, change);
-    wiring.wireServersFor(component, List.of(replacement.mothershipId()), change);
-    return moved;
-  }
-
-  /**
-   * The instance's first placement, a replica, becomes its primary, and that mothership's agent is
-   * told so: {@code instantiate} again, with role primary (the agent runs the instance's steps again
-   * as primary). A RUNNING instance is PLACED until that agent confirms; without an agent to tell,
-   * nothing would confirm, so its state stays.
-   */
-  private Instance promote(Instance instance, Change change) {
-    List<Instance.Placement> placements = new ArrayList<>(instance.placements());
-    Instance.Placement replica = placements.get(0);
-    Instance.Placement promoted = new Instance.Placement(replica.mothershipId(), Instance.Role.PRIMARY,
-        replica.reserved());
-    placements.set(0, promoted);
-    change.sql(CloudSql.PLACEMENT_ROLE, "instanceId", instance.id(), "mothershipId", promoted.mothershipId(),
-        "role", Instance.Role.PRIMARY.name());
-    Instance withPrimary = instance.withPlacements(placements);
-    boolean told = startOn(withPrimary, promoted, change) != null;
-    return told && withPrimary.state() == InstanceState.RUNNING ? withPrimary.withState(InstanceState.PLACED)
-        : withPrimary;
-  }
-
   /** Tells the agent of the placement's mothership (if it has one) to start the instance; null if none. */
-  private AgentCommand startOn(Instance instance, Instance.Placement placement, Change change) {
+  AgentCommand startOn(Instance instance, Instance.Placement placement, Change change) {
     return commands.command(placement.mothershipId(), "instantiate", new JsonObject().put("instanceId", instance.id())
         .put("componentId", instance.componentId()).put("version", instance.version())
         .put("role", placement.role().name().toLowerCase()).put("generation", instance.generation())
@@ -663,32 +485,11 @@ final class Instances {
     instance.placements().forEach(p -> wiring.unwireUnneeded(p.mothershipId(), change));
   }
 
-  private static void insertPlacement(Instance instance, Instance.Placement placement, Change change) {
+  static void insertPlacement(Instance instance, Instance.Placement placement, Change change) {
     Capacity reserved = placement.reserved();
     change.sql(CloudSql.INSERT_PLACEMENT, "instanceId", instance.id(), "mothershipId", placement.mothershipId(),
         "role", placement.role().name(), "cpu", reserved.cpu(), "ramMb", reserved.ramMb(),
         "bandwidthMbps", reserved.bandwidthMbps());
   }
 
-  private static Refusal refusal(WebComponent component, Placer.Outcome outcome, int wanted) {
-    Capacity need = component.resources();
-    JsonObject ruledOut = outcome.ruledOut();
-    boolean noMotherships = ruledOut.getInteger("considered") == 0;
-    String detail = noMotherships
-        ? "No mothership is registered: nothing can host " + component.key() + " yet."
-        : "No room for " + component.key() + " (" + wanted + " placement(s) of cpu " + need.cpu() + ", ramMb "
-            + need.ramMb() + ", bandwidthMbps " + need.bandwidthMbps() + "): of " + ruledOut.getInteger("considered")
-            + " mothership(s), " + describe(ruledOut) + ".";
-    return Refusal.of(noMotherships ? 503 : 409, detail, null, new JsonObject().put("ruledOut", ruledOut));
-  }
-
-  private static String describe(JsonObject ruledOut) {
-    List<String> parts = new ArrayList<>();
-    for (String key : ruledOut.fieldNames()) {
-      if (!key.equals("considered") && ruledOut.getInteger(key) > 0) {
-        parts.add(ruledOut.getInteger(key) + " " + key);
-      }
-    }
-    return parts.isEmpty() ? "none fit" : String.join(", ", parts);
-  }
 }

@@ -128,4 +128,27 @@ final class Placer {
           .put("insufficientBandwidthMbps", bandwidthMbps);
     }
   }
+
+  /** The refusal when {@code outcome} found no room: 503 with no mothership at all, else 409 with what ruled them out. */
+  static Refusal noRoom(WebComponent component, Placer.Outcome outcome, int wanted) {
+    Capacity need = component.resources();
+    JsonObject ruledOut = outcome.ruledOut();
+    boolean noMotherships = ruledOut.getInteger("considered") == 0;
+    String detail = noMotherships
+        ? "No mothership is registered: nothing can host " + component.key() + " yet."
+        : "No room for " + component.key() + " (" + wanted + " placement(s) of cpu " + need.cpu() + ", ramMb "
+            + need.ramMb() + ", bandwidthMbps " + need.bandwidthMbps() + "): of " + ruledOut.getInteger("considered")
+            + " mothership(s), " + describe(ruledOut) + ".";
+    return Refusal.of(noMotherships ? 503 : 409, detail, null, new JsonObject().put("ruledOut", ruledOut));
+  }
+
+  private static String describe(JsonObject ruledOut) {
+    List<String> parts = new ArrayList<>();
+    for (String key : ruledOut.fieldNames()) {
+      if (!key.equals("considered") && ruledOut.getInteger(key) > 0) {
+        parts.add(ruledOut.getInteger(key) + " " + key);
+      }
+    }
+    return parts.isEmpty() ? "none fit" : String.join(", ", parts);
+  }
 }

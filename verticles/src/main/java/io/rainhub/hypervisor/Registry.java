@@ -112,7 +112,7 @@ final class Registry {
         NodeState.AVAILABLE, false, time.now());
     startTtl(mothership.id(), mothership.ttlSeconds());
     insertMothership(mothership, change);
-    instances.placeWhatIsMissing(change);
+    instances.moves().placeWhatIsMissing(change);
     return Decision.of(change, () -> mothershipSummary(mothership));
   }
 
@@ -129,11 +129,11 @@ final class Registry {
         .event(mothership.draining() ? "mothership.draining" : "mothership.undrained", subject(mothership),
             new JsonObject().put("id", mothership.id()).put("draining", mothership.draining()));
     if (!mothership.draining()) {
-      instances.placeWhatIsMissing(change);
+      instances.moves().placeWhatIsMissing(change);
       return Decision.of(change, () -> mothershipSummary(mothership));
     }
-    Instances.Drained drained = mothership.state().gone() ? new Instances.Drained(0, 0)
-        : instances.drainFrom(mothership, change);
+    Moves.Drained drained = mothership.state().gone() ? new Moves.Drained(0, 0)
+        : instances.moves().drainFrom(mothership, change);
     return Decision.of(change, () -> mothershipSummary(mothership)
         .put("moved", drained.moved()).put("stayed", drained.stayed()));
   }
