@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.List;
 
 /** Issues the hub's access tokens: HS256 JWTs naming the user, tenant and roles. */
-final class Tokens {
+public final class Tokens {
 
   private final JWTAuth jwt;
   private final int ttlSeconds;
@@ -15,6 +15,12 @@ final class Tokens {
   Tokens(JWTAuth jwt, int ttlSeconds) {
     this.jwt = jwt;
     this.ttlSeconds = ttlSeconds;
+  }
+
+  /** Signs agent tokens with the hubs' shared secret, for a verticle that issues them itself (the local target). */
+  public static Tokens forAgents(io.vertx.core.Vertx vertx, String secret) {
+    return new Tokens(JWTAuth.create(vertx, new io.vertx.ext.auth.jwt.JWTAuthOptions()
+        .addPubSecKey(new io.vertx.ext.auth.PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret))), 0);
   }
 
   /**
@@ -42,7 +48,7 @@ final class Tokens {
    * Signs an agent token for {@code record} (as answered by the identity verticle): role
    * {@code agent} only, its id as {@code jti} so the gateway can check it was not revoked.
    */
-  String issueAgent(JsonObject record) {
+  public String issueAgent(JsonObject record) {
     long ttl = Math.max(1, Instant.parse(record.getString("expiresAt")).getEpochSecond() - Instant.now().getEpochSecond());
     JsonObject claims = new JsonObject()
         .put("sub", "agent:" + record.getString("id"))

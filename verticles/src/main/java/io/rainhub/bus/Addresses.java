@@ -91,6 +91,31 @@ public final class Addresses {
   /** {nodeId, commandId, action, args} → the stored command; fails 404 for an unknown node. */
   public static final String HV_COMMAND_SEND = "hypervisor.command.send";
 
+  /**
+   * The workflow engine (docs/workflows.md), on the leader. Bodies carry the caller; requests and
+   * replies are the JSON of the topology API. Ids travel as {@code id}.
+   */
+  public static final String WF_TOPOLOGY_CREATE = "workflow.topology.create";
+  public static final String WF_TOPOLOGY_LIST = "workflow.topology.list";
+  public static final String WF_TOPOLOGY_GET = "workflow.topology.get";
+  public static final String WF_TOPOLOGY_DELETE = "workflow.topology.delete";
+  /** {id: component id, count, role?} → {jobId, nodes}. */
+  public static final String WF_COMPONENT_FLEX_UP = "workflow.component.flexup";
+  public static final String WF_COMPONENT_STATUS = "workflow.component.status";
+  /** {id: component id, settings} → {jobId}. */
+  public static final String WF_COMPONENT_SETTINGS = "workflow.component.settings";
+  public static final String WF_NODE_DELETE = "workflow.node.delete";
+  public static final String WF_NODE_REPLACE = "workflow.node.replace";
+  /** {id: node id, action: start|stop|restart} → {jobId}. */
+  public static final String WF_NODE_SERVICES = "workflow.node.services";
+  /** {topologyId? | componentId? | nodeIds?} → {jobId}. */
+  public static final String WF_NODE_SCRIPTS = "workflow.node.scripts";
+  /** {topology?, state?, start, range} → a page of jobs. */
+  public static final String WF_JOB_LIST = "workflow.job.list";
+  /** {id, waitMs?} → the job, once it ended or waitMs passed. */
+  public static final String WF_JOB_GET = "workflow.job.get";
+  public static final String WF_JOB_CANCEL = "workflow.job.cancel";
+
   /** Prefix + nodeId: command frames for the node, published by the hypervisor after commit. */
   public static final String AGENT_NODE_PREFIX = "agents.node.";
   /** Prefix + commandId: the finished command, published by the hypervisor after commit. */

@@ -65,6 +65,7 @@ final class CloudSql {
   static final NamedSql ALL_ENROLMENTS = NamedSql.of("SELECT * FROM node_enrolments");
   static final NamedSql AGENT_NODE_VERSION = NamedSql.of("UPDATE agent_nodes SET agent_version = #{agentVersion}"
       + " WHERE node_id = #{nodeId}");
+  static final NamedSql AGENT_NODE_LABELS = NamedSql.of("UPDATE agent_nodes SET labels = #{labels} WHERE node_id = #{nodeId}");
   static final NamedSql AGENT_NODE_STATE = NamedSql.of("UPDATE agent_nodes SET state = #{state} WHERE node_id = #{nodeId}");
   static final NamedSql DELETE_AGENT_NODE = NamedSql.of("DELETE FROM agent_nodes WHERE node_id = #{nodeId}");
   static final NamedSql ALL_AGENT_NODES = NamedSql.of("SELECT * FROM agent_nodes ORDER BY created_at, node_id");

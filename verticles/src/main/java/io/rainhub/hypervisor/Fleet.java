@@ -86,6 +86,9 @@ final class Fleet {
         change.sql(CloudSql.AGENT_NODE_BINDING, "nodeId", nodeId, "agentTokenId", tokenId);
       }
     }
+    // The existing-target of topologies claims generic nodes by these labels.
+    change.sql(CloudSql.AGENT_NODE_LABELS, "nodeId", nodeId,
+        "labels", hello.getJsonObject("labels", new JsonObject()).encode());
     state.putAgentNode(node);
     // The agent's heartbeats now say whether the node lives; a REST TTL no longer applies.
     liveness.heard(nodeId, time.millis());
@@ -175,6 +178,11 @@ final class Fleet {
   /** A command asked for over the API (request-reply): queued even while the node is offline. */
   Decision sendCommand(JsonObject body) {
     AgentNode node = Required.agentNode(state, body.getString("nodeId"));
+    AgentCommand queued = outbox.pending(body.getString("commandId"));
+    if (queued != null && queued.nodeId().equals(node.nodeId())) {
+      // Sent again under the same id (the workflow engine resuming after a restart): queued once.
+      return Decision.answer(queued.toJson());
+    }
     Change change = new Change();
     AgentCommand command = commands.request(body.getString("commandId"), node.nodeId(), body.getString("action"),
         body.getJsonObject("args", new JsonObject()), change);
