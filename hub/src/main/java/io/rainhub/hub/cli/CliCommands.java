@@ -12,7 +12,7 @@ public final class CliCommands {
   public static void register(CommandLine root) {
     for (Object command : new Object[] {new LoginCommand(), new NodesCommand(), new InstancesCommand(),
         new ComponentsCommand(), new DeployCommand(), new InstantiateCommand(), new StopCommand(), new DrainCommand(),
-        new EventsCommand(), new MapCommand(), new TokensCommand(), new TopologyCommand(),
+        new EventsCommand(), new MapCommand(), new TokensCommand(), new TopologyCommand(), new ComponentCommand(),
         new JobCommand()}) {
       root.addSubcommand(command);
     }
