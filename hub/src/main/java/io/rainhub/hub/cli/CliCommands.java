@@ -12,7 +12,8 @@ public final class CliCommands {
   public static void register(CommandLine root) {
     for (Object command : new Object[] {new LoginCommand(), new NodesCommand(), new InstancesCommand(),
         new ComponentsCommand(), new DeployCommand(), new InstantiateCommand(), new StopCommand(), new DrainCommand(),
-        new EventsCommand(), new MapCommand(), new TokensCommand()}) {
+        new EventsCommand(), new MapCommand(), new TokensCommand(), new TopologyCommand(), new ComponentCommand(),
+        new JobCommand()}) {
       root.addSubcommand(command);
     }
     root.setExecutionExceptionHandler(CliCommands::report);
