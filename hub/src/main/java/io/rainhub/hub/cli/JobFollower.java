@@ -4,14 +4,15 @@ import io.vertx.core.json.JsonObject;
 import java.util.function.Consumer;
 
 /**
- * Follows a job until it ends, by long-polling {@code GET /v1.0/jobs/{id}?wait=10s}: each answer is
- * the current job, handed to {@code show}. Once the hub has answered, losing it is not the end of
+ * Follows a job until it ends, by long-polling {@code GET /v1.0/jobs/{id}?wait=1s} (the hub answers
+ * at once when the job ends, so a change waits at most a second to be shown): each answer is the
+ * current job, handed to {@code show}. Once the hub has answered, losing it is not the end of
  * the follow: jobs resume on the new leader after a restart or a failover, so an unreachable or
  * 502/503/504 hub is retried, once a second, for {@link #RETRIES} tries in a row.
  */
 final class JobFollower {
 
-  static final String WAIT = "10s";
+  static final String WAIT = "1s";
   static final int RETRIES = 30;
   private static final long RETRY_MS = 1000;
 

@@ -43,7 +43,7 @@ class JobFollowerTest {
     JobProgress progress = JobProgress.plain();
     JsonObject last = follower(source).follow("j1", job -> printed.append(progress.render(job)));
     assertThat(last.getString("state")).isEqualTo("SUCCEEDED");
-    assertThat(source.waits).containsExactly("null", "10s", "10s", "10s");
+    assertThat(source.waits).containsExactly("null", "1s", "1s", "1s");
     assertThat(printed.toString().lines()).hasSize(8).last().isEqualTo("app  config    2/2  succeeded");
     JobFollower.outcome(last);
     assertThat(JobWords.outcome(last)).isEqualTo("job j1 (create) succeeded: 6/6 tasks");
