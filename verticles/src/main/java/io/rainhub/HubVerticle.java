@@ -53,7 +53,8 @@ public class HubVerticle extends VerticleBase {
                     auth.getLong("loginThrottleMillis", IdentityVerticle.DEFAULT_THROTTLE_BASE_MILLIS))))
             .compose(identity -> vertx.deployVerticle(LeaderVerticle::new, new DeploymentOptions()
                 .setConfig(conf.getJsonObject("leader", new JsonObject()).copy().put("database", database)
-                    .put("hypervisor", conf.getJsonObject("hypervisor", new JsonObject())))))
+                    .put("hypervisor", conf.getJsonObject("hypervisor", new JsonObject()))
+                    .put("workflow", workflowConfig(conf, secret)))))
             .compose(hypervisor -> vertx.deployVerticle(EventTailVerticle::new, new DeploymentOptions()
                 .setConfig(conf.getJsonObject("events", new JsonObject()).copy().put("database", database))))
             .compose(tail -> vertx.deployVerticle(HttpApiVerticle::new, new DeploymentOptions()
@@ -62,12 +63,25 @@ public class HubVerticle extends VerticleBase {
                     .put("database", database)
                     .put(HubMetrics.REGISTRY_KEY, conf.getString(HubMetrics.REGISTRY_KEY))
                     .put("jwtSecret", secret)
+                    .put("recipesDir", conf.getJsonObject("workflow", new JsonObject()).getString("recipesDir"))
                     .put("tokenTtlSeconds", auth.getInteger("tokenTtlSeconds", 3600))))));
   }
 
   @Override
   public Future<?> stop() {
     return store.close();
+  }
+
+  /**
+   * The engine's settings ({@code workflow}: recipesDir, agentJar, localDir, hubUrl), with the signing
+   * secret for the local target's agent tokens and, unless given, this hub's own URL for its agents.
+   */
+  private static JsonObject workflowConfig(JsonObject conf, String secret) {
+    JsonObject workflow = conf.getJsonObject("workflow", new JsonObject()).copy().put("jwtSecret", secret);
+    if (workflow.getString("localDir") == null && conf.getString("dataDir") != null) {
+      workflow.put("localDir", java.nio.file.Path.of(conf.getString("dataDir"), "topologies").toString());
+    }
+    return workflow;
   }
 
   /** The configured secret, else the one the hubs of this database share (created on first start). */

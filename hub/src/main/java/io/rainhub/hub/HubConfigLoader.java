@@ -162,8 +162,34 @@ public final class HubConfigLoader {
         intIn(values, HubOption.LEADER_LEASE, 200, 600_000),
         oneOf(values, HubOption.LOST_POLICY, "reschedule", "release"),
         intIn(values, HubOption.COMMAND_EXPIRY, 1, 30 * 24 * 3600),
+        besideCheckout(Path.of(values.get(HubOption.RECIPES))),
+        values.get(HubOption.AGENT_JAR) != null ? Path.of(values.get(HubOption.AGENT_JAR))
+            : besideCheckout(Path.of("agent-client", "target", "rain-agent.jar")),
         jwtSecret,
         values.get(HubOption.ADMIN_PASSWORD));
+  }
+
+  /**
+   * A relative path as given when it exists in the working directory, else the same path in the
+   * checkout the hub's jar was built in ({@code hub/target/rainhub.jar}), so {@code bin/rainhub serve}
+   * finds the shipped recipes and the rain-agent jar from any directory.
+   */
+  static Path besideCheckout(Path path) {
+    if (path.isAbsolute() || Files.exists(path)) {
+      return path;
+    }
+    try {
+      Path jar = Path.of(HubConfigLoader.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      // <checkout>/hub/target/rainhub.jar (or .../classes when run from the build).
+      Path checkout = jar.getParent() == null || jar.getParent().getParent() == null ? null
+          : jar.getParent().getParent().getParent();
+      if (checkout != null && Files.exists(checkout.resolve(path))) {
+        return checkout.resolve(path);
+      }
+    } catch (Exception unknownLocation) {
+      // Fall back to the path as given: the error when it is used names it.
+    }
+    return path;
   }
 
   private static int intIn(Map<HubOption, String> values, HubOption option, int min, int max) {

@@ -43,6 +43,12 @@ public enum HubOption {
       "What happens to the instances of a LOST mothership: reschedule (place them elsewhere) or release"),
   COMMAND_EXPIRY("command-expiry-seconds", "3600",
       "A command its node has not finished by then fails with a command.expired event"),
+  RECIPES("recipes", "config/recipes",
+      "The recipes of topology components (<type>/<version>/recipe.json and scripts); relative paths are looked up"
+          + " in the working directory, then beside the hub's checkout"),
+  AGENT_JAR("agent-jar", null,
+      "The rain-agent jar the local target runs for topology nodes; default: agent-client/target/rain-agent.jar"
+          + " of the hub's checkout"),
   JWT_SECRET("jwt-secret", null, "HS256 signing secret, 32+ characters; default: generated once and shared through the database"),
   ADMIN_PASSWORD("admin-password", null, "Password of the 'admin' user created on first start; default: generated");
 

@@ -30,6 +30,8 @@ public record HubSettings(
     int leaderLeaseMs,
     String lostPolicy,
     int commandExpirySeconds,
+    Path recipesDir,
+    Path agentJar,
     String jwtSecret,
     String adminPassword) {
 
@@ -59,6 +61,8 @@ public record HubSettings(
             .put("agentReconnectMaxMs", agentReconnectMaxMs)
             .put("lostPolicy", lostPolicy).put("commandExpirySeconds", commandExpirySeconds))
         .put("leader", new JsonObject().put("leaseMs", leaderLeaseMs))
+        .put("workflow", new JsonObject().put("recipesDir", recipesDir.toAbsolutePath().normalize().toString())
+            .put("agentJar", agentJar.toAbsolutePath().normalize().toString()))
         .put("events", new JsonObject().put("retentionHours", eventRetentionHours))
         .put("database", database.toJson())
         .put("dataDir", dataDir.toAbsolutePath().normalize().toString())

@@ -6,6 +6,9 @@ import io.rainhub.agents.AgentGatewayRoutes;
 import io.rainhub.metrics.HubMetrics;
 import io.rainhub.store.DatabaseConfig;
 import io.rainhub.store.Store;
+import io.rainhub.model.Recipes;
+import io.rainhub.model.TopologyValidator;
+import java.nio.file.Path;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -45,6 +48,9 @@ public class HttpApiVerticle extends VerticleBase {
   static final String OPENAPI_RESOURCE = "openapi/rainhub.yaml";
 
   private Store store;
+  /** Topology documents are checked against the recipes of this hub's --recipes. */
+  private TopologyValidator validator;
+  private Buffer topologySchema = Buffer.buffer("{}");
 
   @Override
   public Future<?> start() {
@@ -56,7 +62,16 @@ public class HttpApiVerticle extends VerticleBase {
     String registry = conf.getString(HubMetrics.REGISTRY_KEY);
     // Refusals below the router render as the router's do (same metrics registry).
     ProblemResponder refusals = new ProblemResponder(HubMetrics.of(registry), bodyLimit);
-    return vertx.fileSystem().readFile(OPENAPI_RESOURCE)
+    Path recipesDir = Path.of(conf.getString("recipesDir", "config/recipes"));
+    return vertx.executeBlocking(() -> Recipes.load(recipesDir))
+        .compose(recipes -> {
+          validator = new TopologyValidator(recipes);
+          return vertx.fileSystem().readFile(TopologyValidator.SCHEMA_RESOURCE);
+        })
+        .compose(schema -> {
+          topologySchema = schema;
+          return vertx.fileSystem().readFile(OPENAPI_RESOURCE);
+        })
         .compose(openApi -> {
           Router router = router(jwt, tokens, bodyLimit, openApi, registry);
           return vertx.createHttpServer(serverOptions(conf))
@@ -91,6 +106,7 @@ public class HttpApiVerticle extends VerticleBase {
         new IdentityRoutes(vertx.eventBus(), tokens, metrics),
         new CloudRoutes(),
         new AgentApiRoutes(vertx, store),
+        new TopologyRoutes(validator == null ? new TopologyValidator(Recipes.none()) : validator, topologySchema),
         new EventRoutes(vertx, store),
         common::problems);
     Router router = Router.router(vertx);

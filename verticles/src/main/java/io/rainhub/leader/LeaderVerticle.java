@@ -3,6 +3,7 @@ package io.rainhub.leader;
 import static io.rainhub.bus.Addresses.LEADER_FENCED;
 
 import io.rainhub.hypervisor.HypervisorVerticle;
+import io.rainhub.workflow.WorkflowVerticle;
 import io.rainhub.store.DatabaseConfig;
 import io.rainhub.store.Lease;
 import io.rainhub.store.Store;
@@ -42,6 +43,8 @@ public class LeaderVerticle extends VerticleBase {
   /** The epoch this hub leads at; 0 while following. */
   private long epoch;
   private String singletonDeployment;
+  private String workflowDeployment;
+  private JsonObject workflowConfig;
   private long timer = -1;
 
   @Override
@@ -51,6 +54,8 @@ public class LeaderVerticle extends VerticleBase {
     lease = new Lease(store, Lease.SINGLETONS);
     leaseMillis = conf.getLong("leaseMs", 4_000L);
     singletonConfig = conf.getJsonObject("hypervisor", new JsonObject()).copy()
+        .put("database", conf.getJsonObject("database"));
+    workflowConfig = conf.getJsonObject("workflow", new JsonObject()).copy()
         .put("database", conf.getJsonObject("database"));
     me = new Lease.Holder(vertx.isClustered() ? cluster().getNodeId() : UUID.randomUUID().toString(),
         describeThisHub(conf.getString("advertise", "")), vertx.isClustered());
@@ -165,6 +170,9 @@ public class LeaderVerticle extends VerticleBase {
     return vertx.deployVerticle(HypervisorVerticle::new,
             new DeploymentOptions().setConfig(singletonConfig.copy().put("epoch", wonEpoch)))
         .onSuccess(id -> singletonDeployment = id)
+        .compose(hypervisor -> vertx.deployVerticle(WorkflowVerticle::new,
+            new DeploymentOptions().setConfig(workflowConfig.copy().put("epoch", wonEpoch))))
+        .onSuccess(id -> workflowDeployment = id)
         .mapEmpty();
   }
 
@@ -212,8 +220,14 @@ public class LeaderVerticle extends VerticleBase {
 
   private Future<Void> undeploySingletons() {
     String id = singletonDeployment;
+    String workflow = workflowDeployment;
     singletonDeployment = null;
-    return id == null ? Future.succeededFuture() : vertx.undeploy(id).recover(failure -> Future.succeededFuture());
+    workflowDeployment = null;
+    // The engine first: it sends its commands through the hypervisor.
+    Future<Void> engine = workflow == null ? Future.succeededFuture()
+        : vertx.undeploy(workflow).recover(failure -> Future.succeededFuture());
+    return engine.compose(stopped -> id == null ? Future.succeededFuture()
+        : vertx.undeploy(id).recover(failure -> Future.succeededFuture()));
   }
 
   private io.vertx.core.spi.cluster.ClusterManager cluster() {

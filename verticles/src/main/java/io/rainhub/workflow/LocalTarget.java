@@ -38,10 +38,10 @@ final class LocalTarget implements Target {
   private final WorkflowStore store;
   private final Path baseDir;
   private final Path agentJar;
-  private final String hubUrl;
+  private final java.util.function.Supplier<String> hubUrl;
   private final Function<TopologyRecord, Future<String>> tokenFor;
 
-  LocalTarget(Vertx vertx, WorkflowStore store, Path baseDir, Path agentJar, String hubUrl,
+  LocalTarget(Vertx vertx, WorkflowStore store, Path baseDir, Path agentJar, java.util.function.Supplier<String> hubUrl,
       Function<TopologyRecord, Future<String>> tokenFor) {
     this.vertx = vertx;
     this.store = store;
@@ -86,7 +86,7 @@ final class LocalTarget implements Target {
     }
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command = new ArrayList<>(List.of(java, "-Xmx96m", "-Xss512k", "-XX:+UseSerialGC",
-        "-XX:TieredStopAtLevel=1", "-jar", agentJar.toAbsolutePath().toString(), "host", "--hub", hubUrl,
+        "-XX:TieredStopAtLevel=1", "-jar", agentJar.toAbsolutePath().toString(), "host", "--hub", hubUrl.get(),
         "--base-dir", dir.toAbsolutePath().toString()));
     for (TopologyNode node : batch) {
       command.add("--node");

@@ -60,7 +60,7 @@ public class WorkflowVerticle extends VerticleBase {
       targets.put("local", new LocalTarget(vertx, workflowStore,
           Path.of(conf.getString("localDir", "data/topologies")),
           Path.of(conf.getString("agentJar", "agent-client/target/rain-agent.jar")),
-          conf.getString("hubUrl", "http://127.0.0.1:8080"), topology -> agentToken(workflowStore, tokens, topology)));
+          () -> hubUrl(conf), topology -> agentToken(workflowStore, tokens, topology)));
       targets.put("existing", new ExistingTarget(workflowStore, () -> engine.nodes.values()));
       operations = new Operations(engine);
       return JobLoader.loadInto(engine);
@@ -177,6 +177,16 @@ public class WorkflowVerticle extends VerticleBase {
         BusFailure.reply(message, 503, "The change could not be stored; it was not applied. Retry.", null);
       }
     });
+  }
+
+  /** Where local agents find this hub: configured, else the port this hub's HTTP server bound (known once it listens). */
+  private String hubUrl(JsonObject conf) {
+    if (conf.getString("hubUrl") != null) {
+      return conf.getString("hubUrl");
+    }
+    Object port = vertx.sharedData().getLocalMap(io.rainhub.api.HttpApiVerticle.LOCAL_MAP)
+        .get(io.rainhub.api.HttpApiVerticle.PORT_KEY);
+    return "http://127.0.0.1:" + (port == null ? 8080 : port);
   }
 
   /** The topology's agent token for its local processes: issued once (its record kept with the topology), signed each time. */
