@@ -106,7 +106,7 @@ public class HttpApiVerticle extends VerticleBase {
         new IdentityRoutes(vertx.eventBus(), tokens, metrics),
         new CloudRoutes(),
         new AgentApiRoutes(vertx, store),
-        new TopologyRoutes(validator == null ? new TopologyValidator(Recipes.none()) : validator, topologySchema),
+        new TopologyRoutes(validator == null ? new TopologyValidator(Recipes.of(java.util.List.of())) : validator, topologySchema),
         new EventRoutes(vertx, store),
         common::problems);
     Router router = Router.router(vertx);

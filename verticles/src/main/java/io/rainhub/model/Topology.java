@@ -49,6 +49,14 @@ public record Topology(String name, String availabilityZone, String target, List
     return components.stream().filter(c -> c.dependsOn().contains(componentName)).toList();
   }
 
+  /** This topology with {@code changes} merged over one component's settings and its groups'. */
+  public Topology withSettings(String componentName, JsonObject changes) {
+    return new Topology(name, availabilityZone, target, components.stream().map(c -> !c.name().equals(componentName) ? c
+        : new ComponentSpec(c.name(), c.type(), c.version(), c.size(), c.dependsOn(), c.flavor(), c.antiAffinityGroup(),
+            c.settings().mergeIn(changes), c.imports(), c.groups().stream().map(g -> new NodeGroup(g.role(), g.name(),
+                g.size(), g.flavor(), g.antiAffinityGroup(), g.settings().mergeIn(changes))).toList())).toList());
+  }
+
   public JsonObject toJson() {
     return new JsonObject().put("name", name).put("availability_zone", availabilityZone).put("target", target)
         .put("components", ModelJson.array(components, ComponentSpec::toJson));
