@@ -41,7 +41,7 @@ public final class RainAgent extends VerticleBase {
     return counters;
   }
 
-  /** Completes once the node left its topology: its directories are gone and the agent is undeployed. */
+  /** Completes once the node left its topology: it said goodbye, its directories are gone, it is undeployed. */
   public Future<Void> left() {
     return left.future();
   }
@@ -90,13 +90,8 @@ public final class RainAgent extends VerticleBase {
           NodeLayout.deleteTree(layout.stateDir());
           return null;
         }))
-        .onComplete(removed -> {
-          if (removed.failed()) {
-            LOG.error("Node {} left but its state directory {} could not be removed", layout.nodeName(),
-                layout.stateDir(), removed.cause());
-          }
-          left.tryComplete();
-        });
+        .onFailure(notRemoved -> LOG.error("Node {} left but its state directory {} could not be removed",
+            layout.nodeName(), layout.stateDir(), notRemoved));
   }
 
   /** The hub has the result of {@code leave}: the node's directories go, then the agent itself. */
@@ -114,7 +109,7 @@ public final class RainAgent extends VerticleBase {
       if (removed.failed()) {
         LOG.error("Node {}: could not remove its node directory or recipes", layout.nodeName(), removed.cause());
       }
-      vertx.undeploy(deploymentID());
+      vertx.undeploy(deploymentID()).onComplete(undeployed -> left.tryComplete());
     });
   }
 

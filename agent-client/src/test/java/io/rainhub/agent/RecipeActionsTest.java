@@ -229,6 +229,29 @@ class RecipeActionsTest {
   }
 
   @Test
+  void fiftyNodesOnOneSharedPoolRunTheirStagesAtOnce(Vertx vertx) throws Exception {
+    String pool = "test-host-scripts-" + UUID.randomUUID();
+    List<NodeActions> nodes = new java.util.ArrayList<>();
+    for (int n = 0; n < 50; n++) {
+      NodeLayout node = NodeLayout.of("n" + n, Files.createDirectories(work.resolve("n" + n)));
+      ScriptSteps steps = new ScriptSteps(vertx, pool, 64, new ScriptRunner(work), Duration.ofSeconds(20));
+      NodeActions actions = new NodeActions(AgentState.empty(), steps, false, Duration.ofSeconds(20),
+          new RecipeActions(steps, node, Duration.ofSeconds(20), () -> { }));
+      actions.execute(new Command("r", 1, "recipe", new JsonObject().put("type", "webapp").put("version", "1.0")
+          .put("digest", "d1").put("files", new JsonObject().put("start.sh", "sleep 1")), null)).await();
+      nodes.add(actions);
+    }
+    long started = System.nanoTime();
+
+    List<CommandOutcome> outcomes = io.vertx.core.Future.all(nodes.stream().map(actions -> actions.execute(
+        new Command("s", 2, "stage", stageArgs("d1", "start"), null))).toList()).await().list();
+
+    assertThat(outcomes).allSatisfy(outcome -> assertThat(outcome.succeeded()).isTrue());
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).as("not one after the other")
+        .isLessThan(Duration.ofSeconds(8));
+  }
+
+  @Test
   void nodesWithoutRecipesRefuseTheRecipeActions() {
     NodeActions plain = new NodeActions(AgentState.empty(), null, false, Duration.ZERO);
 
