@@ -260,13 +260,14 @@ public final class AgentSession {
   }
 
   /** Acks and results need a welcomed connection; without one the hub will send the command again. */
-  private void reply(String type, JsonObject body) {
-    if (welcomed) {
+  private boolean reply(String type, JsonObject body) {
+    if (welcomed && sink != null) {
       send(type, body);
-    } else {
-      log.debug("Not connected: {} for command {} dropped until the hub sends the command again", type,
-          body.getString("commandId"));
+      return true;
     }
+    log.debug("Not connected: {} for command {} dropped until the hub sends the command again", type,
+        body.getString("commandId"));
+    return false;
   }
 
   private void send(String type, JsonObject body) {

@@ -20,7 +20,8 @@ public final class CommandExecutor {
   /** Sends an {@code ack} or {@code result} body, or drops it while there is no welcomed connection. */
   @FunctionalInterface
   public interface Replies {
-    void send(String type, JsonObject body);
+    /** @return whether it was sent, not dropped */
+    boolean send(String type, JsonObject body);
   }
 
   private final AgentState state;
@@ -52,7 +53,7 @@ public final class CommandExecutor {
     if (state.commandStatus(command.commandId()) != null) {
       log.info("Command {} (#{}) was seen before: sending its result again, not running it",
           command.commandId(), command.seq());
-      replies.send(Frames.RESULT, state.storedResult(command.commandId()));
+      sendResult(command, state.storedResult(command.commandId()));
       return;
     }
     pending.add(command.commandId());
@@ -115,8 +116,14 @@ public final class CommandExecutor {
       if (saved.failed()) {
         log.error("Could not record the result of command {}", command.commandId(), saved.cause());
       }
-      replies.send(Frames.RESULT, result);
+      sendResult(command, result);
       return Future.succeededFuture();
     });
+  }
+
+  private void sendResult(Command command, JsonObject result) {
+    if (replies.send(Frames.RESULT, result)) {
+      actions.resultSent(command.action(), result);
+    }
   }
 }

@@ -2,6 +2,7 @@ package io.rainhub.agent;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +18,8 @@ public final class HostMetricsSource implements MetricsSource {
   private final Vertx vertx;
   private final HostMetrics metrics;
   private volatile JsonObject latest;
-  private boolean sampling;
+  /** Atomic: the agents of a {@code rain-agent host} share one source from several event loops. */
+  private final AtomicBoolean sampling = new AtomicBoolean();
 
   /** Blocking: OSHI's first look at the machine takes a while. */
   public HostMetricsSource(Vertx vertx) {
@@ -28,11 +30,10 @@ public final class HostMetricsSource implements MetricsSource {
 
   @Override
   public JsonObject current() {
-    if (!sampling) {
-      sampling = true;
+    if (sampling.compareAndSet(false, true)) {
       // Ordered: HostMetrics keeps the previous sample and is not thread-safe.
       vertx.executeBlocking(metrics::sample, true).onComplete(sample -> {
-        sampling = false;
+        sampling.set(false);
         if (sample.succeeded()) {
           latest = sample.result();
         } else {

@@ -89,7 +89,7 @@ public final class HttpTransport implements Transport {
   }
 
   @Override
-  public Future<Void> stop() {
+  public Future<Void> stop(String goodbyeReason) {
     stopped = true;
     if (timer >= 0) {
       vertx.cancelTimer(timer);
@@ -102,7 +102,7 @@ public final class HttpTransport implements Transport {
     // heartbeat was answered, so that heartbeat cannot bring the node back after it left.
     stopPolling();
     return lastHeartbeat.transform(beaten -> {
-      session.goodbye("agent stopped");
+      session.goodbye(goodbyeReason);
       return lastFrame;
     }).timeout(GOODBYE_TIMEOUT_MS, TimeUnit.MILLISECONDS).transform(said -> {
       if (said.failed()) {

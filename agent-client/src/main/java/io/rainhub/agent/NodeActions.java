@@ -26,16 +26,32 @@ public final class NodeActions {
   private final Steps steps;
   private final boolean allowGuest;
   private final Duration guestTimeout;
+  /** A generic node's recipe, stage and leave; null on nodes that have none. */
+  private final RecipeActions recipes;
   /** The command running now and who hears of its steps: commands run one at a time. */
   private Command current;
   private StepListener listener = StepListener.NONE;
 
   /** @param guestTimeout for guest commands that give no {@code timeoutMs} */
   public NodeActions(AgentState state, Steps steps, boolean allowGuest, Duration guestTimeout) {
+    this(state, steps, allowGuest, guestTimeout, null);
+  }
+
+  /** @param recipes the actions of a generic node in a topology, or null */
+  public NodeActions(AgentState state, Steps steps, boolean allowGuest, Duration guestTimeout,
+      RecipeActions recipes) {
     this.state = state;
     this.steps = steps;
     this.allowGuest = allowGuest;
     this.guestTimeout = guestTimeout;
+    this.recipes = recipes;
+  }
+
+  /** A result was sent to the hub (not merely stored): after {@code leave}'s, the node goes. */
+  public void resultSent(String action, JsonObject result) {
+    if (recipes != null) {
+      recipes.resultSent(action, result);
+    }
   }
 
   /** Told as each lifecycle step of a command starts, so the hub can show the instance's progress. */
@@ -55,6 +71,9 @@ public final class NodeActions {
   public Future<CommandOutcome> execute(Command command, StepListener listener) {
     current = command;
     this.listener = listener;
+    if (recipes != null && recipes.leaving()) {
+      return Future.succeededFuture(CommandOutcome.failed("not run: the node is leaving its topology"));
+    }
     Future<CommandOutcome> outcome;
     try {
       JsonObject args = command.args();
@@ -67,6 +86,9 @@ public final class NodeActions {
         case "disconnect" -> disconnect(args);
         case "reset" -> reset(args);
         case "guest" -> guest(args);
+        case "recipe" -> recipes().recipe(args);
+        case "stage" -> recipes().stage(args);
+        case RecipeActions.LEAVE -> recipes().leave();
         default -> Future.succeededFuture(CommandOutcome.failed("unknown action: " + command.action()));
       };
     } catch (IllegalArgumentException | ClassCastException invalid) {
@@ -74,6 +96,13 @@ public final class NodeActions {
     }
     return outcome.recover(error -> Future.succeededFuture(
         CommandOutcome.failed(command.action() + " failed: " + error.getMessage())));
+  }
+
+  private RecipeActions recipes() {
+    if (recipes == null) {
+      throw new IllegalArgumentException("only generic nodes run recipes: this node has none");
+    }
+    return recipes;
   }
 
   private Future<CommandOutcome> instantiate(JsonObject args) {
@@ -206,7 +235,7 @@ public final class NodeActions {
   }
 
   /** A failure ends with a line saying which script failed and how. */
-  private static StepResult explained(StepResult run, String what) {
+  static StepResult explained(StepResult run, String what) {
     if (run.succeeded()) {
       return run;
     }
@@ -215,7 +244,7 @@ public final class NodeActions {
     return new StepResult(false, run.exitCode(), lastLines(lines), run.scriptPresent(), run.timedOut());
   }
 
-  private static List<String> lastLines(List<String> lines) {
+  static List<String> lastLines(List<String> lines) {
     return List.copyOf(lines.subList(Math.max(0, lines.size() - KEPT_LINES), lines.size()));
   }
 
@@ -233,7 +262,7 @@ public final class NodeActions {
     return new JsonObject().put("instanceId", instanceId).put("state", instanceState);
   }
 
-  private static String required(JsonObject args, String name) {
+  static String required(JsonObject args, String name) {
     String value = args.getString(name);
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException("args." + name + " is required");

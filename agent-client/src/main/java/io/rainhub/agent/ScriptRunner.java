@@ -55,7 +55,7 @@ public final class ScriptRunner {
         "RAIN_COMPONENT", component,
         "RAIN_VERSION", version,
         "RAIN_STEP", step.name().toLowerCase(Locale.ROOT));
-    return runScript(script, env, inputs, inputJson, timeout);
+    return runScript(script, script.getParent(), env, inputs, inputJson, timeout);
   }
 
   /**
@@ -68,7 +68,18 @@ public final class ScriptRunner {
       throw new IllegalArgumentException("unsafe node action: " + action);
     }
     Path script = scriptsDir.resolve(NODE_SCRIPTS).resolve(action + ".sh").normalize();
-    return runScript(script, Map.of("RAIN_STEP", action), inputs, inputJson, timeout);
+    return runScript(script, script.getParent(), Map.of("RAIN_STEP", action), inputs, inputJson, timeout);
+  }
+
+  /**
+   * Runs {@code script}, a file under this runner's folder, in {@code workingDir}: a recipe's stage,
+   * which works in the node's directory rather than beside the script. An absent script succeeds.
+   *
+   * @param scriptEnv variables for the script beyond the agent's own and the inputs
+   */
+  public StepResult runIn(Path script, Path workingDir, Map<String, String> scriptEnv, Map<String, String> inputs,
+      String inputJson, Duration timeout) throws IOException, InterruptedException {
+    return runScript(script.toAbsolutePath().normalize(), workingDir, scriptEnv, inputs, inputJson, timeout);
   }
 
   /** Runs {@code bash -c command} in the scripts folder: the agent's guest commands. */
@@ -84,7 +95,7 @@ public final class ScriptRunner {
     return INPUT_NAME.matcher(name).matches();
   }
 
-  private StepResult runScript(Path script, Map<String, String> scriptEnv, Map<String, String> inputs,
+  private StepResult runScript(Path script, Path workingDir, Map<String, String> scriptEnv, Map<String, String> inputs,
       String inputJson, Duration timeout) throws IOException, InterruptedException {
     for (String name : inputs.keySet()) {
       if (!usableInputName(name)) {
@@ -98,7 +109,7 @@ public final class ScriptRunner {
     try {
       Files.writeString(inputFile, inputJson == null ? "{}" : inputJson);
       ProcessBuilder builder = new ProcessBuilder("bash", script.toString())
-          .directory(script.getParent().toFile())
+          .directory(workingDir.toFile())
           .redirectErrorStream(true);
       Map<String, String> env = builder.environment();
       env.putAll(scriptEnv);

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,9 +26,23 @@ public final class ScriptSteps implements Steps {
    * @param poolName unique per agent: pools of the same name are shared
    */
   public ScriptSteps(Vertx vertx, String poolName, ScriptRunner runner, Duration timeout) {
-    this.workers = vertx.createSharedWorkerExecutor(poolName, 1, 1, TimeUnit.DAYS);
+    this(vertx, poolName, 1, runner, timeout);
+  }
+
+  /**
+   * @param poolName pools of the same name are shared: the agents of one {@code rain-agent host}
+   *     use one pool, which closes when the last of them is undeployed
+   * @param threads the pool's size, decided by the first agent that creates it
+   */
+  public ScriptSteps(Vertx vertx, String poolName, int threads, ScriptRunner runner, Duration timeout) {
+    this.workers = vertx.createSharedWorkerExecutor(poolName, threads, 1, TimeUnit.DAYS);
     this.runner = runner;
     this.timeout = timeout;
+  }
+
+  /** Blocking work of an action (a recipe's files, a stage's script) on the scripts' pool. */
+  public <T> Future<T> blocking(Callable<T> work) {
+    return workers.executeBlocking(work, false);
   }
 
   @Override

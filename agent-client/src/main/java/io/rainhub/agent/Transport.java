@@ -8,6 +8,14 @@ public interface Transport {
   /** Starts connecting; call on the session's event loop. */
   void start();
 
-  /** Stops reconnecting and closes the connection. */
-  Future<Void> stop();
+  /** What {@code goodbye} says on a plain stop. */
+  String STOPPED = "agent stopped";
+
+  /** Stops reconnecting and closes the connection, saying {@code goodbye} first. */
+  default Future<Void> stop() {
+    return stop(STOPPED);
+  }
+
+  /** As {@link #stop()}, with {@code goodbyeReason} in the {@code goodbye}. */
+  Future<Void> stop(String goodbyeReason);
 }

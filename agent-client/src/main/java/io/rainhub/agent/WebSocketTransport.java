@@ -79,7 +79,7 @@ public final class WebSocketTransport implements Transport {
   }
 
   @Override
-  public Future<Void> stop() {
+  public Future<Void> stop(String goodbyeReason) {
     stopped = true;
     if (reconnectTimer >= 0) {
       vertx.cancelTimer(reconnectTimer);
@@ -90,7 +90,7 @@ public final class WebSocketTransport implements Transport {
       return Future.succeededFuture();
     }
     // Written before the close frame, so the hub reads it first.
-    session.goodbye("agent stopped");
+    session.goodbye(goodbyeReason);
     // Counted as closed now: the close handler may run after the close completes, and must not reconnect.
     socket = null;
     counters.connectionClosed();

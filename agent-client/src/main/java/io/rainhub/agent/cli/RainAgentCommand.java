@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
     sortOptions = false, usageHelpWidth = 110,
     description = "Connects this node to a Rain Hub (docs/agent-protocol.md) and runs the hub's commands with the "
         + "lifecycle scripts of --scripts.",
-    subcommands = {SimulateCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {SimulateCommand.class, HostCommand.class, CommandLine.HelpCommand.class})
 public final class RainAgentCommand implements Callable<Integer> {
 
   /** Logback's configuration inside the jar; not named logback.xml so the jar used as a library imposes none. */
@@ -100,15 +100,17 @@ public final class RainAgentCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     AgentConfig config = config();
     Vertx vertx = Vertx.vertx();
+    RainAgent agent = new RainAgent(config);
     String deployment;
     try {
-      deployment = vertx.deployVerticle(new RainAgent(config)).await();
+      deployment = vertx.deployVerticle(agent).await();
     } catch (Exception failed) {
       LoggerFactory.getLogger(RainAgentCommand.class).error("The agent could not start: {}", failed.toString());
       vertx.close().await();
       return 1;
     }
-    awaitShutdown(vertx, () -> vertx.undeploy(deployment));
+    // A generic node that left its topology has nothing more to do here.
+    Lifetime.await(vertx, () -> vertx.undeploy(deployment), agent.left());
     return 0;
   }
 
