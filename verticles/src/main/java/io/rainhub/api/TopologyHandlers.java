@@ -30,7 +30,8 @@ final class TopologyHandlers {
   }
 
   void create(RoutingContext ctx) {
-    Topology topology = validator.validate(ctx.body().asJsonObject());
+    // JsonInput reads the body as every handler does: not JSON, or not an object, is a 400.
+    Topology topology = validator.validate(JsonInput.of(ctx).valid());
     JsonObject body = Callers.of(ctx).into(new JsonObject().put("topology", topology.toJson()));
     Replies.askHypervisor(ctx, WF_TOPOLOGY_CREATE, body).onSuccess(reply -> {
       JsonObject created = (JsonObject) reply.body();

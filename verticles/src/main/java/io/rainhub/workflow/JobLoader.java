@@ -30,6 +30,8 @@ final class JobLoader {
             Topology.fromJson(spec.getJsonObject("topology")), componentIds,
             TopologyRecord.State.valueOf(row.getString("state")), token == null ? null : new JsonObject(token),
             row.getLong("created_at"), row.getLong("updated_at"));
+        spec.getJsonObject("nextPositions", new JsonObject())
+            .forEach(e -> topology.nextPositions.put(e.getKey(), ((Number) e.getValue()).intValue()));
         engine.topologies.put(topology.id, topology);
       }
       return store.query("SELECT * FROM topology_nodes ORDER BY created_at, position, id", Tuple.tuple());

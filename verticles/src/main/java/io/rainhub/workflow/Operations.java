@@ -46,13 +46,14 @@ final class Operations {
         "spec", topology.specJson().encode(), "state", topology.state.name(), "agentToken", null, "now", now);
     List<TopologyNode> created = new ArrayList<>();
     for (ComponentSpec component : spec.components()) {
-      int position = 0;
       for (NodeGroup group : component.groups()) {
         for (int n = 0; n < group.size(); n++) {
-          created.add(newNode(topology, component.name(), group.name(), group.role(), position++, group.settings(), now));
+          created.add(newNode(topology, component.name(), group.name(), group.role(), group.settings(), now));
         }
       }
     }
+    writes.sql(WorkflowStore.UPDATE_TOPOLOGY, "id", id, "spec", topology.specJson().encode(), "state",
+        topology.state.name(), "agentToken", null, "now", now);
     created.forEach(node -> insert(writes, node, now));
     writes.event("topology.created", "topology/" + id, tenantId, new JsonObject().put("id", id)
         .put("name", spec.name()).put("availability_zone", spec.availabilityZone()), caller.actor());
@@ -88,15 +89,12 @@ final class Operations {
         .orElseThrow(() -> BusFailure.of(400, "Component " + component + " has no role " + role + "; its roles: "
             + spec.groups().stream().map(NodeGroup::role).toList() + ".", "role"));
     long now = engine.now();
-    int next = nodesOf(topology).stream().filter(n -> n.component.equals(component))
-        .mapToInt(n -> n.position + 1).max().orElse(0);
-    Writes writes = new Writes();
     List<TopologyNode> added = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      TopologyNode node = newNode(topology, component, group.name(), group.role(), next + i, group.settings(), now);
-      insert(writes, node, now);
-      added.add(node);
+      added.add(newNode(topology, component, group.name(), group.role(), group.settings(), now));
     }
+    Writes writes = WorkflowStore.topology(new Writes(), topology, now);
+    added.forEach(node -> insert(writes, node, now));
     Job job = Plans.flexUp(JobEffects.newJob(topology.tenantId, topology.id, "flex-up", requestId, now), topology,
         component, added);
     added.forEach(node -> engine.nodes.put(node.id, node));
@@ -118,12 +116,10 @@ final class Operations {
     TopologyRecord topology = engine.topologies.get(old.topologyId);
     refuseWhileBusy(topology);
     long now = engine.now();
-    int next = nodesOf(topology).stream().filter(n -> n.component.equals(old.component))
-        .mapToInt(n -> n.position + 1).max().orElse(0);
     String group = topology.component(old.component).groups().stream().filter(g -> g.role().equals(old.role))
         .map(NodeGroup::name).findFirst().orElse(old.component);
-    TopologyNode replacement = newNode(topology, old.component, group, old.role, next, old.settings.copy(), now);
-    Writes writes = new Writes();
+    TopologyNode replacement = newNode(topology, old.component, group, old.role, old.settings.copy(), now);
+    Writes writes = WorkflowStore.topology(new Writes(), topology, now);
     insert(writes, replacement, now);
     Job job = Plans.replace(JobEffects.newJob(topology.tenantId, topology.id, "replace", requestId, now), topology,
         old, replacement);
@@ -221,12 +217,21 @@ final class Operations {
     return engine.effects.start(job, new Writes(), caller.actor()).map(started -> new JsonObject().put("jobId", job.id));
   }
 
-  private TopologyNode newNode(TopologyRecord topology, String component, String group, String role, int position,
+  /** A new node: its exports start as the recipe's defaults, its scripts publish the rest. */
+  private TopologyNode newNode(TopologyRecord topology, String component, String group, String role,
       JsonObject settings, long now) {
+    int position = topology.takePosition(component);
     // Names are unique among all agents: the topology id's first characters tell two tenants' apart.
     String name = topology.spec.name() + "-" + group + "-" + position + "-" + topology.id.substring(0, 6);
+    ComponentSpec spec = topology.component(component);
+    JsonObject exports = new JsonObject();
+    engine.recipes.find(spec.type(), spec.version()).ifPresent(recipe -> recipe.exportDefaults().forEach(entry -> {
+      if (entry.getValue() != null) {
+        exports.put(entry.getKey(), entry.getValue());
+      }
+    }));
     return new TopologyNode(UUID.randomUUID().toString(), topology.id, component, name, role, position,
-        TopologyNode.State.PENDING, settings.copy(), new JsonObject(), null, null, now, now);
+        TopologyNode.State.PENDING, settings.copy(), exports, null, null, now, now);
   }
 
   private void insert(Writes writes, TopologyNode node, long now) {

@@ -22,6 +22,8 @@ final class TopologyRecord {
   final Map<String, String> componentIds;
   State state;
   JsonObject agentToken;
+  /** Component name → the position its next node gets: positions (and so node names) are never reused. */
+  final Map<String, Integer> nextPositions = new java.util.HashMap<>();
   final long createdAt;
   long updatedAt;
 
@@ -46,7 +48,14 @@ final class TopologyRecord {
         .findFirst().orElse(null);
   }
 
+  int takePosition(String component) {
+    int position = nextPositions.getOrDefault(component, 0);
+    nextPositions.put(component, position + 1);
+    return position;
+  }
+
   JsonObject specJson() {
-    return new JsonObject().put("topology", spec.toJson()).put("componentIds", new JsonObject(Map.copyOf(componentIds)));
+    return new JsonObject().put("topology", spec.toJson()).put("componentIds", new JsonObject(Map.copyOf(componentIds)))
+        .put("nextPositions", new JsonObject(Map.copyOf(nextPositions)));
   }
 }
