@@ -63,7 +63,8 @@ public class HubVerticle extends VerticleBase {
                     .put("database", database)
                     .put(HubMetrics.REGISTRY_KEY, conf.getString(HubMetrics.REGISTRY_KEY))
                     .put("jwtSecret", secret)
-                    .put("recipesDir", conf.getJsonObject("workflow", new JsonObject()).getString("recipesDir"))
+                    .put("recipesDir", conf.getJsonObject("workflow", new JsonObject())
+                        .getString("recipesDir", "config/recipes"))
                     .put("tokenTtlSeconds", auth.getInteger("tokenTtlSeconds", 3600))))));
   }
 

@@ -53,6 +53,7 @@ public class WorkflowVerticle extends VerticleBase {
     store = Store.open(vertx, DatabaseConfig.fromJson(conf.getJsonObject("database")));
     Path recipesDir = Path.of(conf.getString("recipesDir", "config/recipes"));
     return vertx.executeBlocking(() -> Recipes.load(recipesDir)).compose(recipes -> {
+      recipes.warning().ifPresent(warning -> LOG.warn("Recipes: {}", warning));
       WorkflowStore workflowStore = new WorkflowStore(store, epoch);
       Tokens tokens = conf.getString("jwtSecret") == null ? null : Tokens.forAgents(vertx, conf.getString("jwtSecret"));
       Map<String, Target> targets = new HashMap<>();
