@@ -304,6 +304,12 @@ final class Engine {
     return save(job, task, writes);
   }
 
+  /** Stores {@code writes}, unless this engine stopped (its memory is no longer the truth). */
+  Future<Void> write(Writes writes) {
+    return stopped ? Future.failedFuture(new IllegalStateException("the workflow engine stopped"))
+        : store.write(writes);
+  }
+
   /** Stores the task's new state with {@code writes}, and the events that tell about it. */
   Future<Void> save(Job job, Task task, Writes writes) {
     WorkflowStore.task(writes, job, task);
@@ -314,7 +320,7 @@ final class Engine {
         .put("topologyId", job.topologyId).put("workflow", task.stage.workflow.id).put("stage", task.stage.name)
         .put("stageState", task.stage.state(job)).put("task", task.toJson())
         .put("progress", new JsonObject().put("done", job.done()).put("total", job.total())), null);
-    return store.write(writes);
+    return write(writes);
   }
 
   private void spawn(Job job, List<Task> tasks) {
@@ -333,7 +339,7 @@ final class Engine {
       }
     }
     Future<Void> started = Future.all(tasks.stream().map(task -> save(job, task, new Writes())).toList())
-        .compose(saved -> store.write(writes));
+        .compose(saved -> write(writes));
     started.compose(saved -> target(topology).spawn(topology, spawning)).onComplete(spawned -> {
       tasks.forEach(task -> task.busy = false);
       List<Future<Void>> saved = new ArrayList<>();

@@ -40,7 +40,7 @@ final class JobEffects {
     }
     WorkflowStore.job(writes, job);
     writes.event("job.created", "job/" + job.id, job.tenantId, job.summaryJson(), actor);
-    return engine.store.write(writes).map(stored -> {
+    return engine.write(writes).map(stored -> {
       engine.jobs.put(job.id, job);
       engine.schedule();
       return job;
@@ -71,7 +71,7 @@ final class JobEffects {
       }
     }
     ended(job, Job.State.SUCCEEDED, writes);
-    before.onComplete(forgotten -> engine.store.write(writes).onComplete(done -> engine.schedule()));
+    before.onComplete(forgotten -> engine.write(writes).onComplete(done -> engine.schedule()));
   }
 
   /** The job ends as {@code state}; its row and event go with {@code writes}. */

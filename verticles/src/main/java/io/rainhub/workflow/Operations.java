@@ -207,7 +207,7 @@ final class Operations {
     }
     job.error = new JsonObject().put("message", "cancelled by " + caller.actor());
     engine.effects.ended(job, Job.State.CANCELLED, writes);
-    return engine.store.write(writes).map(stored -> job.toJson());
+    return engine.write(writes).map(stored -> job.toJson());
   }
 
   private Future<JsonObject> onNodes(TopologyRecord topology, String kind, List<String> stages,

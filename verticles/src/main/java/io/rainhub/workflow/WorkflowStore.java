@@ -54,12 +54,15 @@ final class WorkflowStore {
 
   private final Store store;
   private final long epoch;
+  private final java.util.function.Consumer<Throwable> onFailedWrite;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private boolean writing;
 
-  WorkflowStore(Store store, long epoch) {
+  /** {@code onFailedWrite}: memory may now be ahead of the store, so the engine must reload (or step down). */
+  WorkflowStore(Store store, long epoch, java.util.function.Consumer<Throwable> onFailedWrite) {
     this.store = store;
     this.epoch = epoch;
+    this.onFailedWrite = onFailedWrite;
   }
 
   Store store() {
@@ -120,6 +123,9 @@ final class WorkflowStore {
           pending.done().fail(result.cause());
         }
       });
+      if (result.failed()) {
+        onFailedWrite.accept(result.cause());
+      }
       drain();
     });
   }

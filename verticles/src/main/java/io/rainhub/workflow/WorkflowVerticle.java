@@ -39,6 +39,7 @@ public class WorkflowVerticle extends VerticleBase {
   private Store store;
   private Engine engine;
   private Operations operations;
+  private boolean reloading;
   private final Map<String, JsonObject> answered = new LinkedHashMap<>(16, 0.75f, false) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, JsonObject> eldest) {
@@ -54,7 +55,7 @@ public class WorkflowVerticle extends VerticleBase {
     Path recipesDir = Path.of(conf.getString("recipesDir", "config/recipes"));
     return vertx.executeBlocking(() -> Recipes.load(recipesDir)).compose(recipes -> {
       recipes.warning().ifPresent(warning -> LOG.warn("Recipes: {}", warning));
-      WorkflowStore workflowStore = new WorkflowStore(store, epoch);
+      WorkflowStore workflowStore = new WorkflowStore(store, epoch, failure -> writeFailed(epoch, failure));
       Tokens tokens = conf.getString("jwtSecret") == null ? null : Tokens.forAgents(vertx, conf.getString("jwtSecret"));
       Map<String, Target> targets = new HashMap<>();
       engine = new Engine(vertx, workflowStore, recipes, new AgentCommands(vertx, store), targets);
@@ -76,6 +77,37 @@ public class WorkflowVerticle extends VerticleBase {
           engine.topologies.size(), engine.nodes.size(), engine.jobs.size());
       engine.schedule();
     });
+  }
+
+  /**
+   * A write failed, so memory may be ahead of the store (a command id never stored, say): nothing
+   * more runs from it. Fenced: the leader steps down. Otherwise the engine reloads what was stored and
+   * carries on from there once the store answers again.
+   */
+  private void writeFailed(long epoch, Throwable failure) {
+    if (reloading || engine == null) {
+      return;
+    }
+    engine.stop();
+    if (failure instanceof Lease.Fenced) {
+      LOG.warn("A workflow write was fenced (epoch {}): another hub leads; stopping here", epoch);
+      vertx.eventBus().send(LEADER_FENCED, new JsonObject().put("epoch", epoch));
+      return;
+    }
+    reloading = true;
+    LOG.error("A workflow write failed; reloading the engine from the store", failure);
+    vertx.setTimer(1_000, tick -> reload());
+  }
+
+  private void reload() {
+    Engine fresh = new Engine(vertx, engine.store, engine.recipes, engine.commands, engine.targets);
+    JobLoader.loadInto(fresh).onSuccess(loaded -> {
+      engine = fresh;
+      operations = new Operations(fresh);
+      reloading = false;
+      LOG.info("Workflow engine reloaded: {} unfinished jobs resumed", fresh.jobs.size());
+      fresh.schedule();
+    }).onFailure(failed -> vertx.setTimer(2_000, tick -> reload()));
   }
 
   @Override
@@ -159,6 +191,10 @@ public class WorkflowVerticle extends VerticleBase {
 
   private Future<JsonObject> answer(Message<JsonObject> message,
       BiFunction<JsonObject, Caller, Future<JsonObject>> operation, JsonObject body) {
+    if (reloading) {
+      BusFailure.notApplied(message, "The workflow engine is reloading after a storage failure; retry shortly.");
+      return Future.failedFuture("reloading");
+    }
     Future<JsonObject> result;
     try {
       result = operation.apply(body, Caller.of(body));
