@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
@@ -48,7 +49,10 @@ public final class WebappVerticle extends VerticleBase {
         .using(vertx)
         .build());
     setUpDatabase();
-    server = vertx.createHttpServer().requestHandler(this::route);
+    // No h2c upgrade: behind a load balancer, an upgraded connection is a tunnel to this one node
+    // and every later request of that client would bypass the balancing.
+    server = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
+        .requestHandler(this::route);
     return server.listen(options.port(), options.host());
   }
 
