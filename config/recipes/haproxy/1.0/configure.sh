@@ -28,11 +28,12 @@ frontend web
     default_backend app
 
 # No server here: dynamic servers (add server / del server) come from update.sh. A balance
-# algorithm that allows them, and no idle connections kept that would block a 'del server'.
+# algorithm that allows them; server connections closed after each response, so each request
+# of a keep-alive client is balanced and no idle connection blocks a 'del server'.
 backend app
     balance roundrobin
+    option http-server-close
     option httpchk GET /health
-    http-reuse never
 CFG
 haproxy -c -q -f haproxy.cfg.new || { echo "haproxy: the generated configuration is invalid" >&2; exit 1; }
 mv haproxy.cfg.new haproxy.cfg
