@@ -99,6 +99,17 @@ class LampRecipesIT {
     assertThat(nodesIn(answers)).containsExactlyInAnyOrder("lamp-app-1", "lamp-app-2");
     assertIncreasing(answers);
 
+    // The database goes away and comes back: the webapps answer 503 meanwhile, then count on.
+    db.run("stop", Map.of());
+    assertThat(awaitStatus(lbPort, 503)).as("GET / without the database").contains("503");
+    assertThat(apps.stream().allMatch(app -> running(pidIn(app, "webapp.pid")))).as("webapps alive").isTrue();
+    db.run("start", Map.of());
+    pids.add(Long.parseLong(Files.readAllLines(db.dir().resolve("pg/data/postmaster.pid")).get(0).trim()));
+    awaitStatus(lbPort, 200);
+    answers = get(lbPort, 4);
+    assertThat(nodesIn(answers)).containsExactlyInAnyOrder("lamp-app-1", "lamp-app-2");
+    assertIncreasing(answers);
+
     apps.add(webapp("lamp-app-3", dbImports));
     String added = lb.run("update", RecipeNode.imports("app", apps, "ip", "port"));
     assertThat(added).contains("added app/lamp-app-3").doesNotContain("removed");
@@ -161,6 +172,22 @@ class LampRecipesIT {
     return answers;
   }
 
+  /** Polls {@code GET /} through the load balancer until it answers {@code status}; returns that answer. */
+  private String awaitStatus(int port, int status) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    String last = "nothing";
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+          .timeout(REQUEST_TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
+      last = response.statusCode() + " " + response.body();
+      if (response.statusCode() == status) {
+        return last;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("GET / through HAProxy did not answer " + status + " within 20 s; last: " + last);
+  }
+
   private static Set<String> nodesIn(List<JsonObject> answers) {
     return answers.stream().map(answer -> answer.getString("node")).collect(Collectors.toSet());
   }
@@ -180,8 +207,12 @@ class LampRecipesIT {
     assertThat(children(master)).as("HAProxy's worker pids").isEqualTo(workers);
   }
 
-  private static long pidIn(RecipeNode node, String file) throws IOException {
-    return Long.parseLong(Files.readString(node.dir().resolve(file)).trim());
+  private static long pidIn(RecipeNode node, String file) {
+    try {
+      return Long.parseLong(Files.readString(node.dir().resolve(file)).trim());
+    } catch (IOException missing) {
+      throw new AssertionError(node.name() + ": no " + file, missing);
+    }
   }
 
   private static Set<Long> children(long pid) {
