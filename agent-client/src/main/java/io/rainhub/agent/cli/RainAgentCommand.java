@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
     sortOptions = false, usageHelpWidth = 110,
     description = "Connects this node to a Rain Hub (docs/agent-protocol.md) and runs the hub's commands with the "
         + "lifecycle scripts of --scripts.",
-    subcommands = {SimulateCommand.class, HostCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {SimulateCommand.class, HostCommand.class, WebappCommand.class, CommandLine.HelpCommand.class})
 public final class RainAgentCommand implements Callable<Integer> {
 
   /** Logback's configuration inside the jar; not named logback.xml so the jar used as a library imposes none. */

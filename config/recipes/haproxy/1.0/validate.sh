@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The master runs, its worker answers on the admin socket and the frontend accepts connections.
+set -euo pipefail
+cd "$RAIN_NODE_DIR"
+port=$(cat haproxy.port)
+pid=$(cat haproxy.pid 2>/dev/null || true)
+[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || { echo "haproxy: the master (pid '${pid}') is not running" >&2; exit 1; }
+echo "show info" | socat -t 5 stdio "unix-connect:$RAIN_NODE_DIR/admin.sock" | grep -q '^Pid:' \
+  || { echo "haproxy: no answer on admin.sock" >&2; exit 1; }
+(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "haproxy: nothing listens on 127.0.0.1:$port" >&2; exit 1; }
+echo "haproxy: master pid $pid, 127.0.0.1:$port accepts connections"
