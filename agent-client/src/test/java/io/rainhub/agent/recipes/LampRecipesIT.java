@@ -105,7 +105,8 @@ class LampRecipesIT {
     assertThat(apps.stream().allMatch(app -> running(pidIn(app, "webapp.pid")))).as("webapps alive").isTrue();
     db.run("start", Map.of());
     pids.add(Long.parseLong(Files.readAllLines(db.dir().resolve("pg/data/postmaster.pid")).get(0).trim()));
-    awaitStatus(lbPort, 200);
+    // Each webapp retries with its own backoff and HAProxy's checks bring it back: wait for both.
+    awaitNodes(lbPort, Set.of("lamp-app-1", "lamp-app-2"));
     answers = get(lbPort, 4);
     assertThat(nodesIn(answers)).containsExactlyInAnyOrder("lamp-app-1", "lamp-app-2");
     assertIncreasing(answers);
@@ -186,6 +187,24 @@ class LampRecipesIT {
       Thread.sleep(200);
     }
     throw new AssertionError("GET / through HAProxy did not answer " + status + " within 20 s; last: " + last);
+  }
+
+  /** Polls {@code GET /} through the load balancer until every one of {@code expected} has answered 200. */
+  private void awaitNodes(int port, Set<String> expected) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    Set<String> seen = new HashSet<>();
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+          .timeout(REQUEST_TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() == 200) {
+        seen.add(new JsonObject(response.body()).getString("node"));
+        if (seen.containsAll(expected)) {
+          return;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("within 20 s through HAProxy, only " + seen + " of " + expected + " answered 200");
   }
 
   private static Set<String> nodesIn(List<JsonObject> answers) {

@@ -2,9 +2,9 @@ package io.rainhub.agent.webapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -15,6 +15,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Without its database the webapp listens and answers 503 problems instead of failing. */
 @ExtendWith(VertxExtension.class)
 class WebappVerticleTest {
+
+  private record Answer(int status, String contentType, String body) {}
 
   @Test
   void withoutItsDatabaseItServesProblemsAndKeepsRunning(Vertx vertx) throws Exception {
@@ -28,19 +30,22 @@ class WebappVerticleTest {
     HttpClient client = vertx.createHttpClient();
 
     for (String path : new String[] {"/", "/health", "/"}) {
-      HttpClientResponse response = client.request(HttpMethod.GET, webapp.actualPort(), "127.0.0.1", path)
-          .compose(request -> request.send()).await();
-      JsonObject problem = response.body().await().toJsonObject();
-      assertThat(response.statusCode()).as(path).isEqualTo(503);
-      assertThat(response.getHeader("Content-Type")).isEqualTo("application/problem+json");
+      Answer answer = send(client, HttpMethod.GET, webapp.actualPort(), path).await();
+      assertThat(answer.status()).as(path).isEqualTo(503);
+      assertThat(answer.contentType()).isEqualTo("application/problem+json");
+      JsonObject problem = new JsonObject(answer.body());
       assertThat(problem.getInteger("status")).isEqualTo(503);
       assertThat(problem.getString("detail")).contains("database");
     }
-    HttpClientResponse missing = client.request(HttpMethod.GET, webapp.actualPort(), "127.0.0.1", "/nope")
-        .compose(request -> request.send()).await();
-    assertThat(missing.statusCode()).isEqualTo(404);
-    HttpClientResponse post = client.request(HttpMethod.POST, webapp.actualPort(), "127.0.0.1", "/")
-        .compose(request -> request.send()).await();
-    assertThat(post.statusCode()).isEqualTo(405);
+    assertThat(send(client, HttpMethod.GET, webapp.actualPort(), "/nope").await().status()).isEqualTo(404);
+    assertThat(send(client, HttpMethod.POST, webapp.actualPort(), "/").await().status()).isEqualTo(405);
+  }
+
+  /** The whole answer, read in one chain: the body must be asked for before it has all arrived. */
+  private static Future<Answer> send(HttpClient client, HttpMethod method, int port, String path) {
+    return client.request(method, port, "127.0.0.1", path)
+        .compose(request -> request.send())
+        .compose(response -> response.body()
+            .map(body -> new Answer(response.statusCode(), response.getHeader("Content-Type"), body.toString())));
   }
 }
