@@ -2,6 +2,7 @@ package io.rainhub.hub.cli;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,14 +67,30 @@ final class ComponentCommand implements Runnable {
         }
         return;
       }
-      // One job per node, the newest first; followed in turn, so a failure stops before the next removal.
-      for (JsonObject node : plan.remove()) {
+      // One job per node, the newest first, each waited for (the hub runs one job per topology at a
+      // time), so a failure stops before the next removal.
+      List<JsonObject> remove = plan.remove();
+      for (int i = 0; i < remove.size(); i++) {
+        JsonObject node = remove.get(i);
         JsonObject answer = api.delete("/v1.0/nodes/" + HubApi.encode(node.getString("id")));
         say(answer.copy().put("nodeId", node.getString("id")), name + ": removing " + node.getString("name")
             + ", flex-down job " + answer.getString("jobId"));
         if (follow) {
           progress.follow(this, api, answer.getString("jobId"));
+        } else if (i + 1 < remove.size()) {
+          awaitQuietly(api, answer.getString("jobId"));
         }
+      }
+    }
+
+    private static void awaitQuietly(HubApi api, String jobId) {
+      JsonObject job;
+      do {
+        job = api.get("/v1.0/jobs/" + HubApi.encode(jobId) + "?wait=30s");
+      } while (List.of("PENDING", "RUNNING").contains(job.getString("state")));
+      if (!"SUCCEEDED".equals(job.getString("state"))) {
+        throw new CliException(CliException.REFUSED, "flex-down job " + jobId + " " + job.getString("state")
+            .toLowerCase(java.util.Locale.ROOT) + "; the remaining nodes were kept (rainhub job get " + jobId + ")");
       }
     }
 
