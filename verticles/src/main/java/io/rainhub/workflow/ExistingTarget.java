@@ -65,7 +65,7 @@ final class ExistingTarget implements Target {
             }
             if (!placements.containsKey(node.id)) {
               return Future.failedFuture(new IllegalStateException("No free enrolled node with label pool=" + pool
-                  + " is online for " + node.name + "; start a rain-agent with --kind generic --label pool=" + pool));
+                  + " is online for " + node.name + "; start a rain-agent with --kind generic --labels pool=" + pool));
             }
           }
           return Future.succeededFuture(placements);

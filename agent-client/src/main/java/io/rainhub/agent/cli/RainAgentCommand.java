@@ -59,8 +59,9 @@ public final class RainAgentCommand implements Callable<Integer> {
       description = "What this node offers; required for a mothership.")
   JsonObject capacity;
 
-  @Option(names = "--scripts", paramLabel = "DIR", description = "Required. Lifecycle scripts: "
-      + "DIR/<component>/<version>/<step>.sh, node scripts DIR/_node/<action>.sh.")
+  @Option(names = "--scripts", paramLabel = "DIR", description = "Lifecycle scripts: "
+      + "DIR/<component>/<version>/<step>.sh, node scripts DIR/_node/<action>.sh. Required but for a generic node,"
+      + " whose topology recipes the hub ships.")
   Path scripts;
 
   @Option(names = "--address", paramLabel = "ADDRESS", description = "How others reach this node. Default: the host name.")
@@ -118,7 +119,18 @@ public final class RainAgentCommand implements Callable<Integer> {
   AgentConfig config() {
     required(kind, "--kind");
     required(name, "--name");
-    required(scripts, "--scripts");
+    Path state = stateDir == null ? Path.of("rain-agent-state", name) : stateDir;
+    Path scriptsDir = scripts;
+    if (scriptsDir == null && "generic".equals(kind)) {
+      // A topology node gets its recipes from the hub; it needs no scripts of its own.
+      scriptsDir = state.resolve("scripts");
+      try {
+        Files.createDirectories(scriptsDir);
+      } catch (java.io.IOException e) {
+        throw new ParameterException(spec.commandLine(), "cannot create " + scriptsDir + ": " + e.getMessage());
+      }
+    }
+    required(scriptsDir, "--scripts");
     AgentIdentity identity;
     try {
       identity = new AgentIdentity(kind, name, address == null ? hostName() : address, capacity,
@@ -127,16 +139,16 @@ public final class RainAgentCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), invalid.getMessage()
           + " (--kind, --capacity for a mothership, --urls for a rain server)");
     }
-    if (!Files.isDirectory(scripts)) {
-      throw new ParameterException(spec.commandLine(), "--scripts: not a directory: " + scripts);
+    if (!Files.isDirectory(scriptsDir)) {
+      throw new ParameterException(spec.commandLine(), "--scripts: not a directory: " + scriptsDir);
     }
     AgentConfig.TransportKind transportKind = switch (transport) {
       case "ws" -> AgentConfig.TransportKind.WS;
       case "http" -> AgentConfig.TransportKind.HTTP;
       default -> throw new ParameterException(spec.commandLine(), "--transport must be ws or http: " + transport);
     };
-    return new AgentConfig(hubOptions.endpoints(), hubOptions.token(), identity, scripts,
-        stateDir == null ? Path.of("rain-agent-state", name) : stateDir, allowGuest, transportKind,
+    return new AgentConfig(hubOptions.endpoints(), hubOptions.token(), identity, scriptsDir, state, allowGuest,
+        transportKind,
         hubOptions.tls(), scriptTimeout);
   }
 
