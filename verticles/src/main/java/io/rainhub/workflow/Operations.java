@@ -72,7 +72,8 @@ final class Operations {
 
   Future<JsonObject> delete(String topologyId, Caller caller, String requestId) {
     TopologyRecord topology = topology(topologyId, caller);
-    refuseWhileBusy(topology);
+    // A deletion that failed may be asked for again; only a running job stands in the way.
+    refuseWhileRunning(topology);
     topology.state = TopologyRecord.State.DELETING;
     Writes writes = WorkflowStore.topology(new Writes(), topology, engine.now());
     Job job = Plans.delete(JobEffects.newJob(topology.tenantId, topology.id, "delete", requestId, engine.now()),
@@ -241,17 +242,22 @@ final class Operations {
         "now", now);
   }
 
-  /** One job at a time changes a topology (reconfiguring its imports aside). */
+  /** One job at a time changes a topology (reconfiguring its imports aside); a deleted one takes none. */
   private void refuseWhileBusy(TopologyRecord topology) {
+    refuseWhileRunning(topology);
+    if (topology.state == TopologyRecord.State.DELETING) {
+      throw BusFailure.of(409, "Topology " + topology.spec.name() + " is being deleted; delete it again if its"
+          + " deletion failed.", "topology");
+    }
+  }
+
+  private void refuseWhileRunning(TopologyRecord topology) {
     engine.jobs.values().stream().filter(job -> job.topologyId.equals(topology.id) && !job.state.ended()
         && !job.kind.equals("reconfigure")).findFirst().ifPresent(job -> {
           throw BusFailure.of(409, "Job " + job.id + " (" + job.kind + ") is running on topology "
               + topology.spec.name() + "; wait for it (GET /v1.0/jobs/" + job.id + "?wait=30s) or cancel it"
               + " (DELETE /v1.0/jobs/" + job.id + ").", "topology");
         });
-    if (topology.state == TopologyRecord.State.DELETING) {
-      throw BusFailure.of(409, "Topology " + topology.spec.name() + " is being deleted.", "topology");
-    }
   }
 
   TopologyRecord topology(String id, Caller caller) {
