@@ -257,6 +257,7 @@ final class Engine {
   /** The task moves to its next step; attempts count again from there if that step is a command. */
   Future<Void> next(Job job, Task task, Writes writes) {
     task.step++;
+    task.detail = null;
     task.state = Task.State.RUNNING;
     task.startedAt = task.startedAt == null ? now() : task.startedAt;
     task.commandId = null;
@@ -269,7 +270,6 @@ final class Engine {
     if (following == null) {
       task.state = Task.State.SUCCEEDED;
       task.endedAt = now();
-      task.detail = null;
     }
     return save(job, task, writes);
   }
