@@ -86,9 +86,12 @@ final class Fleet {
         change.sql(CloudSql.AGENT_NODE_BINDING, "nodeId", nodeId, "agentTokenId", tokenId);
       }
     }
-    // The existing-target of topologies claims generic nodes by these labels.
-    change.sql(CloudSql.AGENT_NODE_LABELS, "nodeId", nodeId,
-        "labels", hello.getJsonObject("labels", new JsonObject()).encode());
+    if (kind == AgentNode.NodeKind.GENERIC) {
+      // The existing target of topologies claims generic nodes by these labels (motherships and rain
+      // servers keep theirs in their own records).
+      change.sql(CloudSql.AGENT_NODE_LABELS, "nodeId", nodeId,
+          "labels", hello.getJsonObject("labels", new JsonObject()).encode());
+    }
     state.putAgentNode(node);
     // The agent's heartbeats now say whether the node lives; a REST TTL no longer applies.
     liveness.heard(nodeId, time.millis());
