@@ -138,6 +138,7 @@ final class Engine {
     }
     step.onComplete(done -> {
       task.busy = false;
+      settleIfCancelled(job, task);
       if (done.failed()) {
         LOG.error("Job {} task {}: step {} failed", job.id, task.id, task.currentStep(), done.cause());
         vertx.setTimer(1_000, tick -> schedule());
@@ -179,6 +180,15 @@ final class Engine {
           : command(job, task, node, "leave", new JsonObject(), PLUMBING, TopologyNode.State.DELETING);
       default -> NodeSteps.run(this, job, task, topology, node, step);
     };
+  }
+
+  /** A task whose step was running when its job was cancelled ends there: nothing new starts. */
+  void settleIfCancelled(Job job, Task task) {
+    if (job.state == Job.State.CANCELLED && !task.state.ended() && !task.busy) {
+      task.state = Task.State.CANCELLED;
+      task.endedAt = now();
+      save(job, task, new Writes());
+    }
   }
 
   Recipe recipe(TopologyRecord topology, TopologyNode node) {
@@ -350,6 +360,10 @@ final class Engine {
         .compose(saved -> write(writes));
     started.compose(saved -> target(topology).spawn(topology, spawning)).onComplete(spawned -> {
       tasks.forEach(task -> task.busy = false);
+      if (job.state == Job.State.CANCELLED) {
+        tasks.forEach(task -> settleIfCancelled(job, task));
+        return;
+      }
       List<Future<Void>> saved = new ArrayList<>();
       for (Task task : tasks) {
         TopologyNode node = nodes.get(task.nodeId);
@@ -392,6 +406,10 @@ final class Engine {
       tasks.forEach(task -> task.busy = true);
       polls.add(target(topology).agents(topology, waiting).onComplete(found -> {
         tasks.forEach(task -> task.busy = false);
+        if (jobOf.get(tasks.get(0)).state == Job.State.CANCELLED) {
+          tasks.forEach(task -> settleIfCancelled(jobOf.get(task), task));
+          return;
+        }
         for (Task task : tasks) {
           TopologyNode node = nodes.get(task.nodeId);
           String agent = found.succeeded() ? found.result().get(task.nodeId) : null;

@@ -34,6 +34,8 @@ final class Job {
   Long startedAt;
   Long endedAt;
   JsonObject error;
+  /** The job's end is stored: only then may a waiting client be told it ended. */
+  boolean endStored;
 
   Job(String id, String tenantId, String topologyId, String kind, String requestId, long createdAt) {
     this.id = id;

@@ -20,6 +20,8 @@ final class JobEffects {
 
   private final Engine engine;
   private final Set<String> importsDirty = new LinkedHashSet<>();
+  /** Delete jobs whose topology's local processes and directory are being removed: each ends once. */
+  private final Set<String> forgetting = new java.util.HashSet<>();
   /** What each importer's nodes were last configured with: topology id/component → {@link Imports#view}. */
   private final Map<String, String> lastViews = new HashMap<>();
 
@@ -54,30 +56,46 @@ final class JobEffects {
   /** Every task succeeded: the job's effect on its topology, stored with its end. */
   void succeeded(Job job) {
     TopologyRecord topology = engine.topologies.get(job.topologyId);
+    if (topology != null && job.kind.equals("delete")) {
+      // The topology (its name with it) stays until its row's DELETE is queued, in the same turn as
+      // it leaves memory: a create of that name in between would otherwise pass the in-memory check,
+      // have its INSERT written first, hit the unique key and answer 503 instead of 409 or 202.
+      if (forgetting.add(job.id)) {
+        engine.target(topology).forget(topology).onComplete(forgotten -> {
+          forgetting.remove(job.id);
+          deleted(job, topology);
+        });
+      }
+      return;
+    }
     Writes writes = new Writes();
-    Future<Void> before = Future.succeededFuture();
     if (topology != null && job.kind.equals("create")) {
       topology.state = TopologyRecord.State.RUNNING;
       WorkflowStore.topology(writes, topology, engine.now());
-    } else if (topology != null && job.kind.equals("delete")) {
-      before = engine.target(topology).forget(topology);
-      engine.topologies.remove(topology.id);
-      writes.sql(WorkflowStore.DELETE_TOPOLOGY, "id", topology.id);
-      writes.event("topology.deleted", "topology/" + topology.id, topology.tenantId,
-          new JsonObject().put("id", topology.id).put("name", topology.spec.name()), null);
-      if (topology.agentToken != null) {
-        engine.vertx.eventBus().request(io.rainhub.bus.Addresses.IDENTITY_AGENT_TOKEN_REVOKE,
-            new JsonObject().put("id", topology.agentToken.getString("id")));
-      }
     }
     ended(job, Job.State.SUCCEEDED, writes);
-    before.onComplete(forgotten -> engine.write(writes).onComplete(done -> engine.schedule()));
+    engine.write(writes).onComplete(done -> engine.schedule());
+  }
+
+  private void deleted(Job job, TopologyRecord topology) {
+    Writes writes = new Writes();
+    engine.topologies.remove(topology.id);
+    writes.sql(WorkflowStore.DELETE_TOPOLOGY, "id", topology.id);
+    writes.event("topology.deleted", "topology/" + topology.id, topology.tenantId,
+        new JsonObject().put("id", topology.id).put("name", topology.spec.name()), null);
+    if (topology.agentToken != null) {
+      engine.vertx.eventBus().request(io.rainhub.bus.Addresses.IDENTITY_AGENT_TOKEN_REVOKE,
+          new JsonObject().put("id", topology.agentToken.getString("id")));
+    }
+    ended(job, Job.State.SUCCEEDED, writes);
+    engine.write(writes).onComplete(done -> engine.schedule());
   }
 
   /** The job ends as {@code state}; its row and event go with {@code writes}. */
   void ended(Job job, Job.State state, Writes writes) {
     job.state = state;
     job.endedAt = engine.now();
+    writes.onStored(() -> job.endStored = true);
     TopologyRecord topology = engine.topologies.get(job.topologyId);
     if (state != Job.State.SUCCEEDED && topology != null && job.kind.equals("create")) {
       topology.state = TopologyRecord.State.FAILED;

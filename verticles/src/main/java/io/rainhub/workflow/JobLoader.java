@@ -76,6 +76,7 @@ final class JobLoader {
     job.startedAt = row.getLong("started_at");
     job.endedAt = row.getLong("ended_at");
     job.error = row.getString("error") == null ? null : new JsonObject(row.getString("error"));
+    job.endStored = job.state.ended();
     return job;
   }
 

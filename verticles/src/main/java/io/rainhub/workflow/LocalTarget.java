@@ -109,11 +109,9 @@ final class LocalTarget implements Target {
 
   /** The rain-agent process of this machine that hosts {@code name} under {@code dir}, if one runs. */
   static Optional<ProcessHandle> hosting(Path dir, String name) {
-    String base = dir.toAbsolutePath().toString();
     return ProcessHandle.allProcesses().filter(process -> {
       List<String> args = process.info().arguments().map(Arrays::asList).orElse(List.of());
-      int at = args.indexOf("--base-dir");
-      if (at < 0 || at + 1 >= args.size() || !args.get(at + 1).equals(base)) {
+      if (!hostsUnder(dir, args)) {
         return false;
       }
       for (int i = 0; i + 1 < args.size(); i++) {
@@ -123,6 +121,12 @@ final class LocalTarget implements Target {
       }
       return false;
     }).findFirst();
+  }
+
+  /** The command line of a rain-agent host whose base directory is {@code dir}. */
+  private static boolean hostsUnder(Path dir, List<String> args) {
+    int at = args.indexOf("--base-dir");
+    return at >= 0 && at + 1 < args.size() && args.get(at + 1).equals(dir.toAbsolutePath().toString());
   }
 
   @Override
@@ -166,7 +170,9 @@ final class LocalTarget implements Target {
       return Future.succeededFuture();
     }
     return vertx.executeBlocking(() -> {
-      ProcessHandle.of(pid).ifPresent(process -> stop(process));
+      // The stored pid may since belong to another process (the agent exited, the pid was reused).
+      ProcessHandle.of(pid).filter(process -> hostsUnder(dirOf(topology),
+          process.info().arguments().map(Arrays::asList).orElse(List.of()))).ifPresent(LocalTarget::stop);
       return null;
     });
   }

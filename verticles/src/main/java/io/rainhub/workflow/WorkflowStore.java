@@ -118,6 +118,7 @@ final class WorkflowStore {
       writing = false;
       batch.forEach(pending -> {
         if (result.succeeded()) {
+          pending.writes().stored.forEach(Runnable::run);
           pending.done().complete();
         } else {
           pending.done().fail(result.cause());

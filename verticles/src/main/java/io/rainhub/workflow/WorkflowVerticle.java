@@ -73,6 +73,7 @@ public class WorkflowVerticle extends VerticleBase {
         }
       });
       register();
+      vertx.setPeriodic(60_000, tick -> pruneEndedJobs());
       LOG.info("Workflow engine at epoch {}: {} topologies, {} nodes, {} unfinished jobs resumed", epoch,
           engine.topologies.size(), engine.nodes.size(), engine.jobs.size());
       engine.schedule();
@@ -143,10 +144,18 @@ public class WorkflowVerticle extends VerticleBase {
         Math.min(MAX_WAIT_MILLIS, body.getLong("waitMs", 0L))));
   }
 
+  /** Jobs ended a while ago leave memory: the store has them, and the engine walks memory often. */
+  private void pruneEndedJobs() {
+    long before = System.currentTimeMillis() - ENDED_JOBS_KEPT_MILLIS;
+    engine.jobs.values().removeIf(job -> job.endStored && job.endedAt != null && job.endedAt < before);
+  }
+
+  private static final long ENDED_JOBS_KEPT_MILLIS = 10 * 60_000;
+
   /** The job now, or once it ended if that is within {@code waitMs}: checked as its tasks move. */
   private Future<JsonObject> waitForJob(String jobId, Caller caller, long waitMs) {
     Job job = engine.jobs.get(jobId);
-    if (waitMs <= 0 || job == null || job.state.ended()) {
+    if (waitMs <= 0 || job == null || job.endStored) {
       return Views.job(engine, jobId, caller);
     }
     if (!caller.mayAct(job.tenantId)) {
@@ -155,7 +164,7 @@ public class WorkflowVerticle extends VerticleBase {
     io.vertx.core.Promise<JsonObject> settled = io.vertx.core.Promise.promise();
     long deadline = System.currentTimeMillis() + waitMs;
     long poll = vertx.setPeriodic(100, tick -> {
-      if (job.state.ended() || System.currentTimeMillis() >= deadline) {
+      if (job.endStored || System.currentTimeMillis() >= deadline) {
         settled.tryComplete(job.toJson());
       }
     });

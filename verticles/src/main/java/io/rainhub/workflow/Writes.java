@@ -16,6 +16,8 @@ final class Writes {
 
   final List<Statement> statements = new ArrayList<>();
   final List<EventLog.Draft> events = new ArrayList<>();
+  /** Run once these writes committed: what may only be told after it is stored. */
+  final List<Runnable> stored = new ArrayList<>();
 
   /** {@code params} alternate names and values; values may be null. */
   Writes sql(NamedSql sql, Object... params) {
@@ -30,6 +32,11 @@ final class Writes {
   Writes event(String type, String subject, String tenantId, JsonObject payload, String actor) {
     EventLog.Draft draft = new EventLog.Draft(type, subject, tenantId, payload);
     events.add(actor == null ? draft : draft.actedBy(actor));
+    return this;
+  }
+
+  Writes onStored(Runnable then) {
+    stored.add(then);
     return this;
   }
 

@@ -51,15 +51,29 @@ public final class TestHub implements AutoCloseable {
 
   /** {@code auth} entries override the login settings (e.g. loginThrottleMillis, pbkdf2Iterations, passwordWorkers). */
   public static TestHub start(TestDatabase database, JsonObject http, JsonObject hypervisor, JsonObject auth) {
+    return start(database, http, hypervisor, auth, new JsonObject());
+  }
+
+  /**
+   * {@code workflow} is the engine's configuration (recipesDir, agentJar, localDir). Its recipesDir
+   * also goes to the HTTP verticle, which validates topology documents against the same recipes.
+   */
+  public static TestHub start(TestDatabase database, JsonObject http, JsonObject hypervisor, JsonObject auth,
+      JsonObject workflow) {
+    JsonObject httpConfig = http.copy();
+    if (workflow.getString("recipesDir") != null) {
+      httpConfig.put("recipesDir", workflow.getString("recipesDir"));
+    }
     VertxOptions options = HubMetrics.enable(new VertxOptions());
     Vertx vertx = Vertx.builder().with(options).withMetrics(HubMetrics.factory()).build();
     JsonObject config = new JsonObject()
         .put(HubMetrics.REGISTRY_KEY, HubMetrics.registryName(options))
         .put("database", database.config().toJson())
         .put("dataDir", database.dataDir().toString())
-        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).mergeIn(http))
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).mergeIn(httpConfig))
         .put("auth", new JsonObject().put("adminPassword", ADMIN_PASSWORD).put("tokenTtlSeconds", 600).mergeIn(auth))
-        .put("hypervisor", hypervisor);
+        .put("hypervisor", hypervisor)
+        .put("workflow", workflow);
     await(vertx.deployVerticle(HubVerticle::new, new DeploymentOptions().setConfig(config)));
     int port = vertx.sharedData().<String, Integer>getLocalMap(HttpApiVerticle.LOCAL_MAP).get(HttpApiVerticle.PORT_KEY);
     return new TestHub(vertx, database, port);
