@@ -59,6 +59,7 @@ final class TopologySummary {
       line(s, "  of which app's script stages", ofN, r -> r.times().scriptMsByWorkflow().getOrDefault("app", 0L));
       line(s, "engine overhead (wall − path)", ofN, r -> r.wallMs() - r.times().criticalPathMs());
       line(s, "  spawn+verify-spawn on the path", ofN, r -> r.times().spawnMs());
+      line(s, "    of which app's", ofN, r -> r.times().spawnMsByWorkflow().getOrDefault("app", 0L));
       line(s, "  the rest", ofN, r -> r.wallMs() - r.times().criticalPathMs() - r.times().spawnMs());
       line(s, "delete, DELETE → SUCCEEDED seen", ofN, TopologyBenchmark.Round::deleteMs);
       s.row("rain-agent processes left", ofN.stream().mapToInt(TopologyBenchmark.Round::leftover).sum()
