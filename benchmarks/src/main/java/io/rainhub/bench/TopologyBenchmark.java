@@ -107,7 +107,7 @@ public final class TopologyBenchmark {
         "--agent-jar", options.agentJar.toString()));
     String store = "embedded H2";
     if (options.db != null) {
-      database = TakeoverDatabase.create(options.db);
+      database = TakeoverDatabase.create(options.db, "rainhub_topology_");
       command.addAll(List.of("--db", database.hubUri()));
       store = "PostgreSQL database " + database.name() + " on " + options.db.getHost() + ":" + options.db.getPort();
     }
