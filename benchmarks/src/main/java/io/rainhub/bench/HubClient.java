@@ -14,7 +14,7 @@ import java.net.URI;
 
 /**
  * The benchmarks' HTTP client of the hub: one keep-alive connection pool, and the admin's bearer
- * token once {@link #login} has run. Requests from {@link #get} and {@link #post} carry the token
+ * token once {@link #login} has run. Requests from {@link #get}, {@link #post} and {@link #delete} carry the token
  * and time out after {@link #REQUEST_TIMEOUT_MS}.
  */
 final class HubClient {
@@ -64,6 +64,10 @@ final class HubClient {
 
   HttpRequest<Buffer> post(String path) {
     return client.post(path).putHeader("Authorization", authorization).timeout(REQUEST_TIMEOUT_MS);
+  }
+
+  HttpRequest<Buffer> delete(String path) {
+    return client.delete(path).putHeader("Authorization", authorization).timeout(REQUEST_TIMEOUT_MS);
   }
 
   /** The same pool without the token: /metrics, and the bare servers' ports on 127.0.0.1. */

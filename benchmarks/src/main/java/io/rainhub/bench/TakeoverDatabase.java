@@ -27,7 +27,7 @@ final class TakeoverDatabase implements AutoCloseable {
   private boolean dropped;
 
   /** @param serverUri {@code postgresql://user[:password]@host:port/db} of a database to connect to first */
-  private TakeoverDatabase(URI serverUri) {
+  private TakeoverDatabase(URI serverUri, String prefix) {
     if (!"postgresql".equals(serverUri.getScheme()) || serverUri.getHost() == null) {
       throw new IllegalArgumentException("--db must be postgresql://user@host:port/db, not " + serverUri);
     }
@@ -43,12 +43,17 @@ final class TakeoverDatabase implements AutoCloseable {
     String hostPort = serverUri.getHost() + ":" + port;
     String path = serverUri.getPath() == null || serverUri.getPath().length() <= 1 ? "/postgres" : serverUri.getPath();
     this.serverJdbc = "jdbc:postgresql://" + hostPort + path;
-    this.name = "rainhub_takeover_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    this.name = prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     this.hubUri = "postgresql://" + (userInfo == null ? "" : userInfo + "@") + hostPort + "/" + name;
   }
 
   static TakeoverDatabase create(URI serverUri) throws SQLException {
-    TakeoverDatabase database = new TakeoverDatabase(serverUri);
+    return create(serverUri, "rainhub_takeover_");
+  }
+
+  /** A fresh database named {@code prefix} and a random suffix (the topology benchmark's too). */
+  static TakeoverDatabase create(URI serverUri, String prefix) throws SQLException {
+    TakeoverDatabase database = new TakeoverDatabase(serverUri, prefix);
     try (Connection server = DriverManager.getConnection(database.serverJdbc, database.credentials);
          Statement statement = server.createStatement()) {
       statement.execute("CREATE DATABASE " + database.name);
@@ -135,7 +140,7 @@ final class TakeoverDatabase implements AutoCloseable {
          Statement statement = server.createStatement()) {
       statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
     } catch (SQLException e) {
-      System.err.println("TakeoverBenchmark: could not drop database " + name + ": " + e.getMessage());
+      System.err.println("benchmark: could not drop database " + name + ": " + e.getMessage());
     }
   }
 }
