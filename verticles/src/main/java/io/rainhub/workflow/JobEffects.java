@@ -44,9 +44,26 @@ final class JobEffects {
     writes.event("job.created", "job/" + job.id, job.tenantId, job.summaryJson(), actor);
     return engine.write(writes).map(stored -> {
       engine.jobs.put(job.id, job);
+      warmUp(job);
       engine.schedule();
       return job;
     });
+  }
+
+  /** The target may start the nodes this job spawns right away (see {@link Target#warmUp}). */
+  private void warmUp(Job job) {
+    TopologyRecord topology = engine.topologies.get(job.topologyId);
+    if (topology == null) {
+      return;
+    }
+    List<TopologyNode> spawning = new java.util.ArrayList<>();
+    for (Task task : job.tasks()) {
+      TopologyNode node = engine.nodes.get(task.nodeId);
+      if (Step.SPAWN.equals(task.currentStep()) && node != null) {
+        spawning.add(node);
+      }
+    }
+    engine.target(topology).warmUp(topology, spawning);
   }
 
   static Job newJob(String tenantId, String topologyId, String kind, String requestId, long now) {

@@ -16,6 +16,10 @@ interface Target {
   /** Makes the nodes exist; answers each node's placement (what the target needs to find it again). */
   Future<Map<String, JsonObject>> spawn(TopologyRecord topology, List<TopologyNode> nodes);
 
+  /** May make the nodes exist ahead of their spawn stage (it must then find them); by default it does nothing. */
+  default void warmUp(TopologyRecord topology, List<TopologyNode> nodes) {
+  }
+
   /** The agent node of each of {@code nodes} whose agent said hello: node id → agent node id. */
   Future<Map<String, String>> agents(TopologyRecord topology, List<TopologyNode> nodes);
 
