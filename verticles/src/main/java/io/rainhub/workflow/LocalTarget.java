@@ -93,10 +93,16 @@ final class LocalTarget implements Target {
           toStart.add(node);
         }
       }
-      for (int from = 0; from < toStart.size(); from += NODES_PER_PROCESS) {
-        List<TopologyNode> batch = toStart.subList(from, Math.min(toStart.size(), from + NODES_PER_PROCESS));
-        long pid = start(dir, token, batch);
-        batch.forEach(node -> placements.put(node.id, placement(dir, pid)));
+      // A process per component (of at most NODES_PER_PROCESS nodes): a small component's nodes never
+      // wait for a big one's to connect.
+      Map<String, List<TopologyNode>> byComponent = new java.util.LinkedHashMap<>();
+      toStart.forEach(node -> byComponent.computeIfAbsent(node.component, c -> new ArrayList<>()).add(node));
+      for (List<TopologyNode> component : byComponent.values()) {
+        for (int from = 0; from < component.size(); from += NODES_PER_PROCESS) {
+          List<TopologyNode> batch = component.subList(from, Math.min(component.size(), from + NODES_PER_PROCESS));
+          long pid = start(dir, token, batch);
+          batch.forEach(node -> placements.put(node.id, placement(dir, pid)));
+        }
       }
       return placements;
     }));
