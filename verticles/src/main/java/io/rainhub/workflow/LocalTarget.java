@@ -85,10 +85,11 @@ final class LocalTarget implements Target {
       Files.createDirectories(dir);
       Map<String, JsonObject> placements = new HashMap<>();
       List<TopologyNode> toStart = new ArrayList<>();
+      Map<String, ProcessHandle> hosted = hosted(dir);
       for (TopologyNode node : nodes) {
-        Optional<ProcessHandle> running = hosting(dir, node.name);
-        if (running.isPresent()) {
-          placements.put(node.id, placement(dir, running.get().pid()));
+        ProcessHandle running = hosted.get(node.name);
+        if (running != null) {
+          placements.put(node.id, placement(dir, running.pid()));
         } else {
           toStart.add(node);
         }
@@ -136,23 +137,27 @@ final class LocalTarget implements Target {
     return new JsonObject().put("target", "local").put("pid", pid).put("dir", dir.toAbsolutePath().toString());
   }
 
-  /** The rain-agent process of this machine that hosts {@code name} under {@code dir}, if one runs. */
-  static Optional<ProcessHandle> hosting(Path dir, String name) {
-    return ProcessHandle.allProcesses().filter(process -> {
+  /** The nodes hosted by rain-agent processes running under {@code dir}, by name: one pass over the processes. */
+  static Map<String, ProcessHandle> hosted(Path dir) {
+    Map<String, ProcessHandle> byName = new HashMap<>();
+    ProcessHandle.allProcesses().forEach(process -> {
       List<String> args = process.info().arguments().map(Arrays::asList).orElse(List.of());
-      if (!hostsUnder(dir, args)) {
-        return false;
-      }
-      for (int i = 0; i + 1 < args.size(); i++) {
-        if (args.get(i).equals("--node") && args.get(i + 1).equals(name)) {
-          return true;
+      if (hostsUnder(dir, args)) {
+        for (int i = 0; i + 1 < args.size(); i++) {
+          if (args.get(i).equals("--node")) {
+            byName.put(args.get(i + 1), process);
+          }
         }
       }
-      return false;
-    }).findFirst();
+    });
+    return byName;
   }
 
-  /** The command line of a rain-agent host whose base directory is {@code dir}. */
+  /** The rain-agent process of this machine that hosts {@code name} under {@code dir}, if one runs. */
+  static Optional<ProcessHandle> hosting(Path dir, String name) {
+    return Optional.ofNullable(hosted(dir).get(name));
+  }
+
   private static boolean hostsUnder(Path dir, List<String> args) {
     int at = args.indexOf("--base-dir");
     return at >= 0 && at + 1 < args.size() && args.get(at + 1).equals(dir.toAbsolutePath().toString());
