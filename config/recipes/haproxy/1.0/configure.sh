@@ -35,6 +35,7 @@ backend app
     option http-server-close
     option httpchk GET /health
 CFG
-haproxy -c -q -f haproxy.cfg.new || { echo "haproxy: the generated configuration is invalid" >&2; exit 1; }
+# Without -q: HAProxy's reason (e.g. a socket path over 107 bytes) goes into the task's last lines.
+check=$(haproxy -c -f haproxy.cfg.new 2>&1) || { echo "$check" >&2; echo "haproxy: the generated configuration is invalid" >&2; exit 1; }
 mv haproxy.cfg.new haproxy.cfg
 echo "haproxy: configured on 127.0.0.1:$port"

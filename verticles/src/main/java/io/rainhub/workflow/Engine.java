@@ -250,7 +250,8 @@ final class Engine {
       task.notBefore = now() + backoff;
       task.detail = "attempt " + task.attempts + " of " + (policy.retries() + 1) + " failed"
           + (task.exitCode == null ? "" : " (exit code " + task.exitCode + ")") + "; retrying in " + backoff + " ms";
-      return save(job, task, new Writes());
+      // The task's step and state are unchanged, so advance() schedules no pump: the retry's own timer does.
+      return save(job, task, new Writes()).onSuccess(saved -> vertx.setTimer(Math.max(1, backoff), tick -> schedule()));
     }
     String failure = task.script() + " failed on " + task.nodeName
         + (task.exitCode == null ? "" : " with exit code " + task.exitCode);

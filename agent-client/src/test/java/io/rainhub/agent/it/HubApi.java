@@ -35,6 +35,11 @@ final class HubApi {
     return this;
   }
 
+  /** The admin session's token (for the CLI's --token). */
+  String token() {
+    return token;
+  }
+
   String agentToken(String name) throws Exception {
     Response created = send("POST", "/v1.0/agent-tokens", new JsonObject().put("name", name).put("ttlDays", 1));
     if (created.status() != 201) {
@@ -44,7 +49,12 @@ final class HubApi {
   }
 
   Response send(String method, String path, JsonObject body) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+    return send(method, path, body, Duration.ofSeconds(30));
+  }
+
+  /** With a timeout of its own: a long poll ({@code ?wait=}) outlasts the default 30 s. */
+  Response send(String method, String path, JsonObject body, Duration timeout) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(body.encode()));
     if (body != null) {
