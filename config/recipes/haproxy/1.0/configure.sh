@@ -3,6 +3,9 @@
 # socket, an empty backend 'app' whose servers update.sh manages at runtime.
 set -euo pipefail
 cd "$RAIN_NODE_DIR"
+# HAProxy takes socket paths of at most 97 bytes: a deep node directory gets its socket under /tmp.
+sock="$RAIN_NODE_DIR/admin.sock"
+[ ${#sock} -le 97 ] || sock="/tmp/rainhub-haproxy-$(printf %s "$RAIN_NODE_DIR" | sha1sum | cut -c1-16).sock"
 if [ ! -s haproxy.port ]; then
   # From a random start below the ephemeral range, so nodes configured together rarely probe the same.
   port=$((20000 + RANDOM % 12000))
@@ -15,7 +18,7 @@ global
     master-worker
     pidfile $RAIN_NODE_DIR/haproxy.pid
     # level admin: update.sh adds and removes servers here; expose-fd listeners: seamless reloads.
-    stats socket $RAIN_NODE_DIR/admin.sock mode 600 level admin expose-fd listeners
+    stats socket $sock mode 600 level admin expose-fd listeners
 
 defaults
     mode http

@@ -4,7 +4,9 @@
 # restart: the master and its worker keep running. Prints each change.
 set -euo pipefail
 cd "$RAIN_NODE_DIR"
+# HAProxy takes socket paths of at most 97 bytes: a deep node directory gets its socket under /tmp.
 sock="$RAIN_NODE_DIR/admin.sock"
+[ ${#sock} -le 97 ] || sock="/tmp/rainhub-haproxy-$(printf %s "$RAIN_NODE_DIR" | sha1sum | cut -c1-16).sock"
 if [ ! -S "$sock" ]; then
   echo "haproxy: not running; start.sh fills the backend"
   exit 0

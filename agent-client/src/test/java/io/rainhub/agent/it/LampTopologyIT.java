@@ -38,9 +38,8 @@ class LampTopologyIT {
   private static final Duration SOON = Duration.ofSeconds(30);
 
   /**
-   * Not a @TempDir (/tmp/junit + 19 digits): the recipes put Unix sockets in their node directories,
-   * <data-dir>/topologies/<uuid>/<node>/node/, and HAProxy takes a socket path of at most 97 bytes,
-   * so lamp's admin.sock needs a data dir of at most 16 characters: /tmp/rhXXXXXX/d.
+   * Deliberately deep: the node directories, <data-dir>/topologies/<uuid>/<node>/node/, are then far
+   * past the Unix socket limits (PostgreSQL 107 bytes, HAProxy 97), which the recipes must handle.
    */
   private Path work;
 
@@ -50,7 +49,8 @@ class LampTopologyIT {
 
   @BeforeEach
   void shortWorkDir() throws Exception {
-    work = Files.createDirectory(Path.of("/tmp", "rh" + UUID.randomUUID().toString().substring(0, 6)));
+    work = Files.createDirectories(Path.of("/tmp", "rainhub-lamp-it-" + UUID.randomUUID(),
+        "a-data-directory-as-deep-as-an-operators-home-checkout"));
   }
 
   @AfterEach
@@ -61,7 +61,7 @@ class LampTopologyIT {
     if (database != null) {
       database.close();
     }
-    try (Stream<Path> paths = Files.walk(work)) {
+    try (Stream<Path> paths = Files.walk(work.getParent())) {
       paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
     }
   }
