@@ -75,6 +75,7 @@ function logout(message) {
 }
 
 whenExpired(() => {
+  if (!session.token) return; // several requests refused at once: the first one logs out
   sessionStorage.setItem('rainhub.after-login', location.pathname + location.search);
   logout('Your session expired; log in again');
 });

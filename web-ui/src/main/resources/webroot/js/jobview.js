@@ -35,7 +35,8 @@ export class JobView {
     const waiting = tasks.find(t => t.detail);
     return h('div', {class: 'stage', 'data-stage': s.name, 'data-workflow': w.component, 'data-state': s.state},
       h('span', {}, s.name),
-      h('progress', {value: done, max: Math.max(1, total), 'aria-label': `${w.component} ${s.name}: ${done} of ${total}`}),
+      // A stage without tasks (start) is full once it succeeded.
+      h('progress', {value: total ? done : s.state === 'SUCCEEDED' ? 1 : 0, max: total || 1, 'aria-label': `${w.component} ${s.name}: ${done} of ${total}`}),
       h('span', {}, stateBadge(s.state), ` ${done}/${total}`),
       failed ? h('p', {class: 'field-error'}, `${failed.script || ''} on ${failed.nodeName} exited with code ${failed.exitCode}`) : null,
       !failed && waiting && s.state !== 'SUCCEEDED' ? h('p', {class: 'muted'}, waiting.detail) : null);

@@ -1,7 +1,7 @@
 // Web components: deploy a descriptor, instantiate, undeploy; each instance: stop, refresh,
 // cluster. Instance states follow the events in place.
 import {h, fill, stateBadge, field} from '../js/dom.js';
-import {isAbort, enc, ApiError} from '../js/api.js';
+import {isAbort, enc, ApiError, all} from '../js/api.js';
 import {alertBox, confirmAction, busy, showFieldErrors} from '../js/ui.js';
 
 const PAGE = 20;
@@ -100,9 +100,8 @@ export async function render(root, ctx) {
     ms.items.forEach(m => names.set(m.id, m.name));
     let page;
     if (only) {
-      page = await scope.get('/webcomponent/all?start=0&range=1000');
-      page.items = page.items.filter(c => c.id === only);
-      page.total = page.items.length;
+      const items = (await all(scope, '/webcomponent/all', 1000)).filter(c => c.id === only);
+      page = {items, total: items.length};
     } else {
       page = await scope.get(`/webcomponent/all?start=${start}&range=${PAGE}`);
     }

@@ -6,6 +6,7 @@ import {MapModel, KINDS} from '../js/mapmodel.js';
 import {alertBox} from '../js/ui.js';
 import * as loader from '../js/loader.js';
 import {mapStyle} from './map-style.js';
+import {positions} from './map-layout.js';
 
 export async function render(root, ctx) {
   const {scope} = ctx;
@@ -107,7 +108,7 @@ export async function render(root, ctx) {
   }
 
   function listText(n) {
-    return [h('span', {class: 'name'}, n.name), h('span', {class: 'muted'}, n.kind), h('span', {class: 'badge tone-' + stateTone(n.state)}, n.state)];
+    return [h('span', {class: 'name'}, n.name), ' · ', h('span', {class: 'muted'}, n.kind), ' · ', h('span', {class: 'badge tone-' + stateTone(n.state)}, n.state)];
   }
 
   const rank = n => `${KINDS.indexOf(n.kind)}:${n.name}`;
@@ -153,13 +154,13 @@ export async function render(root, ctx) {
 
   function layout(fit) {
     if (!cy) return;
-    cy.layout({name: 'cose', animate: false, randomize: false, fit, padding: 30, nodeRepulsion: () => 8000,
-      idealEdgeLength: () => 60, componentSpacing: 60, nestingFactor: 1.2, numIter: 600}).run();
+    const pos = positions(model);
+    cy.layout({name: 'preset', positions: node => pos[node.id()] || node.position(), fit, padding: 30, animate: false}).run();
   }
 
   function scheduleLayout() {
     clearTimeout(layoutTimer);
-    layoutTimer = setTimeout(() => layout(false), 400);
+    layoutTimer = setTimeout(() => layout(false), 200);
   }
 
   function scheduleRefetch() {
@@ -183,7 +184,7 @@ export async function render(root, ctx) {
   try {
     await loader.script(loader.CYTOSCAPE);
     if (scope.aborted) return undefined;
-    cy = window.cytoscape({container: canvas, style: mapStyle, wheelSensitivity: 0.3, minZoom: 0.1, maxZoom: 4});
+    cy = window.cytoscape({container: canvas, style: mapStyle, minZoom: 0.1, maxZoom: 2.5});
     cy.on('tap', 'node', event => { const id = event.target.id(); selected = id; showDetails(id); });
     renderCanvas({nodes: new Set(model.nodes.keys()), edges: new Set(model.edges.keys())});
     layout(true);

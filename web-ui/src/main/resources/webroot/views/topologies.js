@@ -1,6 +1,6 @@
 // Topologies: create from a built-in example or a JSON file, the list with live states, delete.
 import {h, fill, stateBadge, field} from '../js/dom.js';
-import {isAbort, enc} from '../js/api.js';
+import {isAbort, enc, all} from '../js/api.js';
 import {alertBox, confirmAction, busy, pager, showFieldErrors} from '../js/ui.js';
 
 export async function render(root, ctx) {
@@ -23,10 +23,12 @@ export async function render(root, ctx) {
     h('div', {class: 'table-wrap'}, h('table', {}, h('thead', {}, h('tr', {}, ['Name', 'State', 'Zone', 'Target', 'Nodes', ''].map(c => h('th', {scope: 'col'}, c)))), body)),
     listPager.el);
 
+  const files = new Map(); // example id -> file name
   scope.get('/ui/examples/index.json').then(list => {
-    for (const e of list) example.append(h('option', {value: e.file, 'data-example': e.id}, `${e.id} — ${e.title}`));
-    // Tests and people alike may pick by id: value "lamp" selects lamp.json too.
-    for (const e of list) example.append(h('option', {value: e.id, hidden: true}, e.id));
+    for (const e of list) {
+      files.set(e.id, e.file);
+      example.append(h('option', {value: e.id}, `${e.id} — ${e.title}`));
+    }
   }).catch(err => { if (!isAbort(err)) alert.show(err); });
 
   async function documentToCreate() {
@@ -37,8 +39,7 @@ export async function render(root, ctx) {
       }
     }
     if (!example.value) throw Object.assign(new Error('Choose an example or a file.'), {field: 'example'});
-    const name = example.value.endsWith('.json') ? example.value : example.value + '.json';
-    return scope.get('/ui/examples/' + enc(name));
+    return scope.get('/ui/examples/' + enc(files.get(example.value) || example.value + '.json'));
   }
 
   form.addEventListener('submit', async event => {
@@ -73,9 +74,9 @@ export async function render(root, ctx) {
   }
 
   async function load() {
-    const page = await scope.get('/v1.0/topologies?start=0&range=1000');
+    const items = await all(scope, '/v1.0/topologies', 500);
     rows.clear();
-    listPager.set(page.items);
+    listPager.set(items);
   }
 
   function reloadSoon() {

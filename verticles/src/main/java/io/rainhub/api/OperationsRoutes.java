@@ -55,7 +55,15 @@ final class OperationsRoutes implements ApiArea {
   private static Handler<RoutingContext> uiFiles() {
     StaticHandler webJars = StaticHandler.create("META-INF/resources").setMaxAgeSeconds(WEBJARS_MAX_AGE_SECONDS);
     StaticHandler ui = StaticHandler.create("webroot").setMaxAgeSeconds(0);
-    return ctx -> (ctx.normalizedPath().startsWith(WEBJARS) ? webJars : ui).handle(ctx);
+    return ctx -> {
+      if (ctx.normalizedPath().startsWith(WEBJARS)) {
+        webJars.handle(ctx);
+        return;
+      }
+      // StaticHandler says "immutable"; these files are not: always revalidate (Last-Modified, 304).
+      ctx.addHeadersEndHandler(v -> ctx.response().headers().set("Cache-Control", "no-cache"));
+      ui.handle(ctx);
+    };
   }
 
   /**
