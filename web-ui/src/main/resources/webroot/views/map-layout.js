@@ -1,10 +1,10 @@
 // Where the map's nodes go: rows by kind (rain servers, motherships with their instances inside,
 // unplaced instances, topologies with their nodes), sorted by name and wrapped. Deterministic and
 // cheap, so 200 nodes stay readable and a new node does not reshuffle the others much.
-const WIDTH = 1400;
-
-export function positions(model) {
+export function positions(model, aspect = 1.8) {
   const pos = {};
+  // Wrap rows so the whole map has about the canvas's shape.
+  const WIDTH = Math.max(900, Math.sqrt(model.nodes.size) * 110 * aspect);
   const kids = new Map();
   for (const n of model.nodes.values()) {
     if (n.parent && model.nodes.has(n.parent)) {

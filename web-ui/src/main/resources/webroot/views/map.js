@@ -111,7 +111,8 @@ export async function render(root, ctx) {
     return [h('span', {class: 'name'}, n.name), ' · ', h('span', {class: 'muted'}, n.kind), ' · ', h('span', {class: 'badge tone-' + stateTone(n.state)}, n.state)];
   }
 
-  const rank = n => `${KINDS.indexOf(n.kind)}:${n.name}`;
+  const order = (a, b) => (KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind))
+    || String(a.name).localeCompare(String(b.name), undefined, {numeric: true});
   function renderList(ids) {
     for (const id of ids) {
       const n = model.nodes.get(id);
@@ -120,8 +121,10 @@ export async function render(root, ctx) {
       if (!li) {
         li = h('li', {}, h('button', {type: 'button', onclick: () => select(id)}));
         items.set(id, li);
-        const r = rank(n);
-        const after = [...list.children].find(other => rank(model.nodes.get(other.dataset.nodeId) || {kind: '', name: ''}) > r);
+        const after = [...list.children].find(other => {
+          const o = model.nodes.get(other.dataset.nodeId);
+          return o && order(n, o) < 0;
+        });
         list.insertBefore(li, after || null);
       }
       Object.assign(li.dataset, {nodeId: id, kind: n.kind, state: n.state});
@@ -154,7 +157,7 @@ export async function render(root, ctx) {
 
   function layout(fit) {
     if (!cy) return;
-    const pos = positions(model);
+    const pos = positions(model, Math.max(1, canvas.clientWidth / Math.max(1, canvas.clientHeight)));
     cy.layout({name: 'preset', positions: node => pos[node.id()] || node.position(), fit, padding: 30, animate: false}).run();
   }
 
