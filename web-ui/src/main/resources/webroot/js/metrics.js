@@ -66,7 +66,7 @@ export class Chart {
       width: this.width, height: this.height, legend: {show: false}, cursor: {show: false},
       scales: {y: {range: [0, 100]}},
       axes: [{show: false}, {show: false}],
-      series: [{}, {stroke: '#0a58ca', width: 1.5, label: 'cpu %'}, {stroke: '#bf8700', width: 1.5, label: 'memory %'}],
+      series: [{}, {stroke: '#0a58ca', width: 1.5, label: 'cpu %', points: {show: false}}, {stroke: '#bf8700', width: 1.5, label: 'memory %', points: {show: false}}],
     }, data, this.el);
   }
 
