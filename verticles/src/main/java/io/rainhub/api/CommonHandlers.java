@@ -17,6 +17,8 @@ final class CommonHandlers {
 
   /** The people's API: the versioned API and the RAIN cloud API. */
   private static final List<String> PEOPLE_PREFIXES = List.of("/v1.0/*", "/rainservers*", "/mothership*", "/webcomponent*");
+  /** Browsers send their token there as a subprotocol ({@link SubprotocolBearer}). */
+  private static final String EVENTS_WEBSOCKET = "/v1.0/events/ws";
   private static final List<Integer> PROBLEM_STATUSES = List.of(400, 401, 403, 404, 405, 413, 415, 500, 503);
 
   private final JWTAuth jwt;
@@ -60,6 +62,7 @@ final class CommonHandlers {
   /** Agent tokens (role agent only) open the agent gateway, not the people's API. */
   void peopleTokens(Router router) {
     var people = Roles.requireAny(Roles.ADMIN, Roles.USER);
+    router.route(EVENTS_WEBSOCKET).handler(new SubprotocolBearer());
     for (String prefix : PEOPLE_PREFIXES) {
       router.route(prefix).handler(new RainUserHeader());
       router.route(prefix).handler(JWTAuthHandler.create(jwt)).handler(people);

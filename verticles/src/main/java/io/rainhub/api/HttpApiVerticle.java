@@ -134,7 +134,9 @@ public class HttpApiVerticle extends VerticleBase {
         .setMaxHeaderSize(MAX_HEADERS)
         // A bigger frame or message closes its socket (1009), nothing else.
         .setMaxWebSocketMessageSize(MAX_WEBSOCKET_BYTES)
-        .setMaxWebSocketFrameSize(MAX_WEBSOCKET_BYTES);
+        .setMaxWebSocketFrameSize(MAX_WEBSOCKET_BYTES)
+        // Chosen when a client offers it (the admin UI, beside its "bearer.<token>"); others get none.
+        .setWebSocketSubProtocols(List.of(SubprotocolBearer.PROTOCOL));
     JsonObject tls = conf.getJsonObject("tls");
     if (tls != null) {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()

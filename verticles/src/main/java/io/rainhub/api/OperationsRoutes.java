@@ -2,6 +2,7 @@ package io.rainhub.api;
 
 import io.rainhub.store.Store;
 import io.rainhub.store.StoreHealth;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -19,6 +20,9 @@ import io.vertx.spi.cluster.hazelcast.ClusterHealthCheck;
  * document and the admin UI's static files.
  */
 final class OperationsRoutes implements ApiArea {
+
+  private static final String WEBJARS = "/ui/webjars/";
+  private static final long WEBJARS_MAX_AGE_SECONDS = 365L * 24 * 3600;
 
   private final Vertx vertx;
   private final Store store;
@@ -39,7 +43,44 @@ final class OperationsRoutes implements ApiArea {
     router.get("/metrics").handler(PrometheusScrapingHandler.create(metricsRegistry));
     router.get("/openapi.yaml").handler(this::openApiDocument);
     router.get("/").handler(this::toUi);
-    router.get("/ui/*").handler(StaticHandler.create("webroot"));
+    router.get("/ui/*").handler(uiFiles());
+    router.get("/ui/*").handler(this::uiDeepLink);
+  }
+
+  /**
+   * The UI's files, and under /ui/webjars/ its libraries from the WebJars on the classpath (both
+   * relative to /ui/). WebJar paths carry their version, so a browser may keep them for a year;
+   * the UI's own files keep their names across releases, so they are revalidated every time.
+   */
+  private static Handler<RoutingContext> uiFiles() {
+    StaticHandler webJars = StaticHandler.create("META-INF/resources").setMaxAgeSeconds(WEBJARS_MAX_AGE_SECONDS);
+    StaticHandler ui = StaticHandler.create("webroot").setMaxAgeSeconds(0);
+    return ctx -> {
+      if (ctx.normalizedPath().startsWith(WEBJARS)) {
+        webJars.handle(ctx);
+        return;
+      }
+      // StaticHandler says "immutable"; these files are not: always revalidate (Last-Modified, 304).
+      ctx.addHeadersEndHandler(v -> ctx.response().headers().set("Cache-Control", "no-cache"));
+      ui.handle(ctx);
+    };
+  }
+
+  /**
+   * A view's URL (/ui/map, /ui/topologies/42) names no file: it gets index.html, which opens the
+   * view, so reloads and deep links work. A missing file (a name with a dot) stays a 404.
+   */
+  private void uiDeepLink(RoutingContext ctx) {
+    String path = ctx.normalizedPath();
+    String last = path.substring(path.lastIndexOf('/') + 1);
+    if (last.contains(".") || path.startsWith(WEBJARS)) {
+      ctx.next();
+      return;
+    }
+    ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
+        .putHeader("Cache-Control", "no-cache")
+        .sendFile("webroot/index.html")
+        .onFailure(ctx::fail);
   }
 
   private void openApiDocument(RoutingContext ctx) {

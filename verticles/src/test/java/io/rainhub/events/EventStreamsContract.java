@@ -351,6 +351,66 @@ abstract class EventStreamsContract extends HubContract {
         .onComplete(finish(test));
   }
 
+  // --- 3b. Browsers: the token as a subprotocol (docs/ui.md)
+
+  @Test
+  void webSocketTakesTheTokenAsASubprotocolAndAnswersRainhubV1(VertxTestContext test) {
+    WebSocketClient client = hub.vertx().createWebSocketClient();
+    Inbox<JsonObject> frames = new Inbox<>(hub.vertx());
+    String tenant = unique("browser");
+    newest(hub, admin)
+        .compose(start -> client.connect(browserOptions(hub, admin, "since=" + start)))
+        .compose(ws -> {
+          assertThat(ws.subProtocol()).isEqualTo("rainhub.v1");
+          ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
+          return createTenant(hub, admin, tenant)
+              .compose(created -> frames.until(events -> names(events).contains(tenant), "the tenant's event"))
+              .eventually(() -> ws.close());
+        })
+        .eventually(() -> client.close())
+        .onComplete(finish(test));
+  }
+
+  @Test
+  void webSocketRefusesABadTokenOfferedAsASubprotocol(VertxTestContext test) {
+    WebSocketClient client = hub.vertx().createWebSocketClient();
+    String forged = admin.substring(0, admin.length() - 4) + (admin.endsWith("AAAA") ? "BBBB" : "AAAA");
+    Future<Throwable> bad = client.connect(browserOptions(hub, forged, "since=0")).transform(result -> {
+      if (result.succeeded()) {
+        result.result().close();
+        return Future.failedFuture(new AssertionError("a forged token opened the WebSocket"));
+      }
+      return Future.succeededFuture(result.cause());
+    });
+    // Without the rainhub.v1 protocol beside it, a bearer entry is no token at all.
+    WebSocketConnectOptions bareBearer = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(hub.port())
+        .setURI("/v1.0/events/ws?since=0").setSubProtocols(List.of("bearer." + admin));
+    Future<Throwable> bare = client.connect(bareBearer).transform(result -> {
+      if (result.succeeded()) {
+        result.result().close();
+        return Future.failedFuture(new AssertionError("a bearer subprotocol without rainhub.v1 opened the WebSocket"));
+      }
+      return Future.succeededFuture(result.cause());
+    });
+    Future.all(bad, bare)
+        .map(both -> {
+          for (int i = 0; i < 2; i++) {
+            Throwable refusal = both.resultAt(i);
+            assertThat(refusal).isInstanceOf(UpgradeRejectedException.class);
+            assertThat(((UpgradeRejectedException) refusal).getStatus()).isEqualTo(401);
+          }
+          return both;
+        })
+        .eventually(() -> client.close())
+        .onComplete(finish(test));
+  }
+
+  /** As a browser connects: no Authorization header, the token beside rainhub.v1. */
+  private static WebSocketConnectOptions browserOptions(TestHub hub, String token, String query) {
+    return new WebSocketConnectOptions().setHost("127.0.0.1").setPort(hub.port())
+        .setURI("/v1.0/events/ws?" + query).setSubProtocols(List.of("rainhub.v1", "bearer." + token));
+  }
+
   // --- 4. Gone
 
   /** On its own hub and database: deleting events here must not disturb the other tests. */
