@@ -4,7 +4,12 @@ import io.rainhub.ui.harness.Chromium;
 import io.rainhub.ui.harness.HubProcess;
 import io.rainhub.ui.harness.Screenshots;
 import io.rainhub.ui.harness.UiPage;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,9 +44,16 @@ abstract class BrowserTest {
     return new String[0];
   }
 
+  /** The hub's directory and --data-dir. */
+  Path hubDir() throws IOException {
+    return work.resolve("hub");
+  }
+
   @BeforeAll
   void startHubAndBrowser() throws Exception {
-    hub = HubProcess.start(work, PASSWORD, hubOptions());
+    // Run as root, the postgresql recipe runs PostgreSQL as 'postgres', who must reach the nodes' directories.
+    Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+    hub = HubProcess.start(hubDir(), PASSWORD, hubOptions());
     driver = Chromium.start();
     ui = new UiPage(driver, hub);
   }
@@ -62,6 +74,12 @@ abstract class BrowserTest {
     }
     if (hub != null) {
       hub.close();
+    }
+    Path dir = hubDir();
+    if (!dir.startsWith(work) && Files.exists(dir)) {
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      }
     }
   }
 

@@ -107,25 +107,7 @@ class SessionIT extends BrowserTest {
   @Test
   void anExpiredOrForgedTokenSendsTheUserToLoginWithAMessage() {
     ui.logInAsAdmin();
-    // Every JWT the page keeps gets exp=1 (1970) and so a signature that no longer matches.
-    Object replaced = ui.script("""
-        const expire = jwt => {
-          const [h, p, s] = jwt.split('.');
-          const claims = JSON.parse(atob(p.replace(/-/g, '+').replace(/_/g, '/')));
-          claims.exp = 1;
-          const body = btoa(JSON.stringify(claims)).replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, '');
-          return h + '.' + body + '.' + s;
-        };
-        let count = 0;
-        for (const store of [sessionStorage, localStorage]) {
-          for (let i = 0; i < store.length; i++) {
-            const key = store.key(i);
-            const value = store.getItem(key);
-            const next = value.replace(/[\\w-]{10,}\\.[\\w-]{10,}\\.[\\w-]{10,}/g, m => { count++; return expire(m); });
-            store.setItem(key, next);
-          }
-        }
-        return count;""");
+    Object replaced = ui.expireStoredTokens();
     assertThat(replaced).as("the page keeps its token in sessionStorage").isNotEqualTo(0L);
     driver.navigate().refresh();
     new WebDriverWait(driver, UiPage.SOON).withMessage(() -> "still at " + driver.getCurrentUrl())

@@ -7,6 +7,7 @@ import io.rainhub.ui.harness.HubClient;
 import io.rainhub.ui.harness.Screenshots;
 import io.rainhub.ui.harness.UiPage;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -26,16 +27,30 @@ class TopologyIT extends BrowserTest {
   private static final Duration JOB = Duration.ofSeconds(180);
   private static final Set<String> ENDED = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
 
+  /** Short: PostgreSQL's socket lands in <data-dir>/topologies/<id>/<node>/node/pg, within 107 bytes. */
+  @Override
+  Path hubDir() {
+    return Path.of("/tmp", "rhui" + ProcessHandle.current().pid());
+  }
+
   @Override
   String[] hubOptions() {
     return new String[] {"--recipes", Checkout.path("config", "recipes").toString(),
         "--agent-jar", Checkout.file("agent-client", "target", "rain-agent.jar").toString()};
   }
 
-  /** Whatever a failed test left: deleted through the API, so no PostgreSQL or HAProxy outlives the class. */
+  /** Whatever a failed test left: cancelled and deleted through the API, so no PostgreSQL or HAProxy outlives the class. */
   @AfterAll
   void deleteLeftovers() throws Exception {
     HubClient admin = hub.admin();
+    for (Object item : admin.get("/v1.0/jobs").getJsonArray("items")) {
+      String job = ((JsonObject) item).getString("id");
+      if (!ENDED.contains(((JsonObject) item).getString("state"))) {
+        admin.send("DELETE", "/v1.0/jobs/" + job, null);
+        HubClient.await("cancelled job " + job, JOB, () -> admin.get("/v1.0/jobs/" + job),
+            j -> ENDED.contains(j.getString("state")));
+      }
+    }
     for (Object item : admin.get("/v1.0/topologies").getJsonArray("items")) {
       String id = ((JsonObject) item).getString("id");
       HubClient.Response deleted = admin.send("DELETE", "/v1.0/topologies/" + id, null);

@@ -62,7 +62,7 @@ public final class UiBenchmark {
     Logger.getLogger("org.openqa.selenium.devtools").setLevel(Level.SEVERE);
     Path work = Files.createTempDirectory("rainhub-bench-ui");
     String password = "bench-ui-" + Long.toHexString(System.nanoTime());
-    try (HubProcess hub = HubProcess.start(work, password)) {
+    try (HubProcess hub = HubProcess.start(work.resolve("hub"), password)) {
       run(options, hub, work);
     } finally {
       try (Stream<Path> files = Files.walk(work)) {

@@ -8,7 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** A hub process (hub/target/rainhub.jar) on a free port of 127.0.0.1, with H2 in its own directory. */
+/**
+ * A hub process (hub/target/rainhub.jar) on a free port of 127.0.0.1, with H2 and its topologies'
+ * nodes in {@code dir}. Closing it also ends what it started that is still running (the local
+ * target's rain-agent processes), found by process id beneath it.
+ */
 public final class HubProcess implements AutoCloseable {
 
   private static final Duration START = Duration.ofSeconds(90);
@@ -23,12 +27,15 @@ public final class HubProcess implements AutoCloseable {
     this.password = password;
   }
 
-  /** Starts {@code rainhub serve} with {@code options} added and waits until it serves. */
-  public static HubProcess start(Path work, String password, String... options) throws Exception {
+  /**
+   * Starts {@code rainhub serve} in {@code dir} (also its --data-dir: keep it short, PostgreSQL's
+   * socket path under it must stay within 107 bytes) with {@code options} added, and waits until it serves.
+   */
+  public static HubProcess start(Path dir, String password, String... options) throws Exception {
     int port = ChildProcess.freePort();
-    Path dir = Files.createDirectories(work.resolve("hub-" + port));
+    Files.createDirectories(dir);
     List<String> args = new ArrayList<>(List.of("serve", "--host", "127.0.0.1", "--port", Integer.toString(port),
-        "--data-dir", dir.resolve("data").toString()));
+        "--data-dir", dir.toString()));
     args.addAll(List.of(options));
     ChildProcess process = ChildProcess.java("hub", dir, Map.of("RAINHUB_ADMIN_PASSWORD", password),
         Checkout.file("hub", "target", "rainhub.jar"), args.toArray(String[]::new));
@@ -65,6 +72,13 @@ public final class HubProcess implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    List<ProcessHandle> started = ProcessHandle.current().children()
+        .filter(child -> child.info().arguments().map(List::of)
+            .map(a -> a.contains("serve") && a.contains(Integer.toString(port))).orElse(false))
+        .flatMap(ProcessHandle::descendants).toList();
     process.close();
+    for (ProcessHandle left : started) {
+      left.destroyForcibly();
+    }
   }
 }

@@ -103,6 +103,31 @@ public final class UiPage {
     return "no reload since".equals(script("return window.__uiTestMark || null;"));
   }
 
+  /**
+   * Every JWT the page keeps in sessionStorage or localStorage, in whatever value, gets exp=1 (1970)
+   * and so a signature that no longer matches: expired to the page, forged to the hub. The count replaced.
+   */
+  public Object expireStoredTokens() {
+    return script("""
+        const expire = jwt => {
+          const [h, p, s] = jwt.split('.');
+          const claims = JSON.parse(atob(p.replace(/-/g, '+').replace(/_/g, '/')));
+          claims.exp = 1;
+          const body = btoa(JSON.stringify(claims)).replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, '');
+          return h + '.' + body + '.' + s;
+        };
+        let count = 0;
+        for (const store of [sessionStorage, localStorage]) {
+          for (let i = 0; i < store.length; i++) {
+            const key = store.key(i);
+            const value = store.getItem(key);
+            const next = value.replace(/[\\w-]{10,}\\.[\\w-]{10,}\\.[\\w-]{10,}/g, m => { count++; return expire(m); });
+            store.setItem(key, next);
+          }
+        }
+        return count;""");
+  }
+
   /** A WebSocket opened or closed by the page, from the DevTools Network events of the performance log. */
   public record SocketEvent(boolean opened, String requestId, String url) {
   }
