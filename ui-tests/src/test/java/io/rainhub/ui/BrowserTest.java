@@ -88,7 +88,7 @@ abstract class BrowserTest {
     @Override
     public void testFailed(ExtensionContext context, Throwable cause) {
       try {
-        System.out.println("screenshot: " + Screenshots.save(driver, "failed-" + getClass().getSimpleName() + "-"
+        System.out.println("screenshot: " + Screenshots.save(driver, "failed-" + context.getRequiredTestClass().getSimpleName() + "-"
             + context.getRequiredTestMethod().getName()) + " (page " + driver.getCurrentUrl() + ")");
         driver.manage().logs().get(LogType.BROWSER).forEach(entry -> System.out.println("console: " + entry));
       } catch (Exception ignored) {
