@@ -88,8 +88,9 @@ abstract class BrowserTest {
     @Override
     public void testFailed(ExtensionContext context, Throwable cause) {
       try {
-        System.out.println("screenshot: " + Screenshots.save(driver, "failed-" + context.getRequiredTestClass().getSimpleName() + "-"
-            + context.getRequiredTestMethod().getName()) + " (page " + driver.getCurrentUrl() + ")");
+        String name = "failed-" + context.getRequiredTestClass().getSimpleName() + "-"
+            + context.getRequiredTestMethod().getName();
+        System.out.println("screenshot: " + Screenshots.save(driver, name) + " (page " + driver.getCurrentUrl() + ")");
         driver.manage().logs().get(LogType.BROWSER).forEach(entry -> System.out.println("console: " + entry));
       } catch (Exception ignored) {
         // the browser may be the thing that failed
