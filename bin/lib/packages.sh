@@ -1,6 +1,6 @@
 # Installs the system packages the tests need, the way bin/lib/postgres.sh installs PostgreSQL:
 # as root with apt-get when a command is missing, otherwise stop naming what to install.
-# Sourced by bin/test: need_packages haproxy:haproxy socat:socat (command:package).
+# Sourced by bin/test: need_packages haproxy:haproxy chromedriver:chromium-driver ... (command:package).
 
 PACKAGES_UPDATED=${PACKAGES_UPDATED:-}
 
