@@ -73,7 +73,9 @@ class TopologyIT extends BrowserTest {
     By job = By.cssSelector("[data-job-id]");
     ui.waitFor(job, UiPage.SOON);
     ui.markPage();
+    // The job view redraws its stages as they change: an element read between two frames may be stale.
     new WebDriverWait(driver, JOB).withMessage(() -> "the job did not end; stages: " + stages())
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
         .until(d -> {
           if (!d.findElements(By.cssSelector("[data-job-id][data-state='RUNNING'] [data-stage] progress")).isEmpty()) {
             saveOnce("job-running");
@@ -114,7 +116,11 @@ class TopologyIT extends BrowserTest {
   }
 
   private String stages() {
-    return driver.findElements(By.cssSelector("[data-stage]")).stream()
-        .map(s -> s.getAttribute("data-stage") + "=" + s.getAttribute("data-state")).toList().toString();
+    try {
+      return driver.findElements(By.cssSelector("[data-stage]")).stream()
+          .map(s -> s.getAttribute("data-stage") + "=" + s.getAttribute("data-state")).toList().toString();
+    } catch (org.openqa.selenium.StaleElementReferenceException redrawn) {
+      return "(redrawn while read)";
+    }
   }
 }
