@@ -4,11 +4,10 @@ import io.rainhub.agents.AgentApiRoutes;
 import io.rainhub.agents.AgentFrames;
 import io.rainhub.agents.AgentGatewayRoutes;
 import io.rainhub.metrics.HubMetrics;
-import io.rainhub.store.DatabaseConfig;
-import io.rainhub.store.Store;
 import io.rainhub.model.Recipes;
 import io.rainhub.model.TopologyValidator;
-import java.nio.file.Path;
+import io.rainhub.store.DatabaseConfig;
+import io.rainhub.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -22,6 +21,7 @@ import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.Router;
+import java.nio.file.Path;
 import java.util.List;
 
 /**

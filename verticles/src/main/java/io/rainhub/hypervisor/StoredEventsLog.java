@@ -25,9 +25,9 @@ final class StoredEventsLog {
         case "node.suspect" -> LOG.info("Node {} ({}) is SUSPECT: silent for {} ms", p.getString("nodeId"),
             p.getString("kind"), p.getValue("silentMillis"));
         case "node.left" -> LOG.info("Node {} ({}) LEFT (its agent stopped cleanly); released instances: {}",
-            p.getString("nodeId"), p.getString("kind"), p.getValue("releasedInstances"));
+            p.getString("nodeId"), p.getString("kind"), p.getValue("releasedInstances", List.of()));
         case "node.lost" -> LOG.warn("Node {} ({}) is LOST; released instances: {}", p.getString("nodeId"),
-            p.getString("kind"), p.getValue("releasedInstances"));
+            p.getString("kind"), p.getValue("releasedInstances", List.of()));
         case "node.online", "node.returned" -> {
           // A node first seen (NEW) or adopted from REST (AVAILABLE) is no recovery worth a line.
           if (!"AVAILABLE".equals(p.getString("previousState")) && !"NEW".equals(p.getString("previousState"))) {

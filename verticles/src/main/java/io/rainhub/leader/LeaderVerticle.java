@@ -3,10 +3,10 @@ package io.rainhub.leader;
 import static io.rainhub.bus.Addresses.LEADER_FENCED;
 
 import io.rainhub.hypervisor.HypervisorVerticle;
-import io.rainhub.workflow.WorkflowVerticle;
 import io.rainhub.store.DatabaseConfig;
 import io.rainhub.store.Lease;
 import io.rainhub.store.Store;
+import io.rainhub.workflow.WorkflowVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
