@@ -174,7 +174,8 @@ final class Engine {
         Recipe recipe = recipe(topology, node);
         yield command(job, task, node, "recipe", new JsonObject().put("type", recipe.type())
             .put("version", recipe.version()).put("digest", recipe.digest())
-            .put("files", new JsonObject(new LinkedHashMap<>(recipe.files()))), PLUMBING, TopologyNode.State.INSTALLING);
+            .put("files", new JsonObject(new LinkedHashMap<>(recipe.files()))), PLUMBING,
+            NodeSteps.stateWhileRunning(task.stage.workflow.kind, "install"));
       }
       case Step.LEAVE -> node.agentNodeId == null || !target(topology).agentLeaves() ? next(job, task, new Writes())
           : command(job, task, node, "leave", new JsonObject(), PLUMBING, TopologyNode.State.DELETING);

@@ -94,6 +94,17 @@ class PlansTest {
         .doesNotContainKey("RAIN_IMPORT_APP_1_PORT");
   }
 
+  @Test
+  void onlyCreationShowsANodeInstallingOrConfiguring() {
+    assertThat(NodeSteps.stateWhileRunning("create", "install")).isEqualTo(TopologyNode.State.INSTALLING);
+    assertThat(NodeSteps.stateWhileRunning("flex-up", "configure")).isEqualTo(TopologyNode.State.CONFIGURING);
+    // A running node re-synced, health-checked or reconfigured stays an exporter meanwhile.
+    for (String kind : List.of("scripts-sync", "status", "config-change", "reconfigure", "service-restart")) {
+      assertThat(NodeSteps.stateWhileRunning(kind, "install")).as(kind).isNull();
+      assertThat(NodeSteps.stateWhileRunning(kind, "validate")).as(kind).isNull();
+    }
+  }
+
   private Job newJob(String kind) {
     return JobEffects.newJob("tenant", lamp.id, kind, null, 1L);
   }
