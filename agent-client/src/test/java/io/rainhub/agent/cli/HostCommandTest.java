@@ -80,6 +80,12 @@ class HostCommandTest {
 
     Map<String, JsonObject> nodes = awaitNodes(names, all -> all.size() == 3
         && all.values().stream().allMatch(node -> "AVAILABLE".equals(node.getString("state"))), "3 nodes AVAILABLE");
+    // The agent stores the welcome's node id just after the hub answered its hello.
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (!names.stream().allMatch(name -> Files.exists(base.resolve(name).resolve(FileStateStore.FILE_NAME)))
+        && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+    }
     for (String name : names) {
       assertThat(base.resolve(name).resolve(FileStateStore.FILE_NAME)).exists();
     }
