@@ -82,7 +82,9 @@ class RainAgentCommandTest {
     assertThat(err.toString()).contains("--transport must be ws or http");
     assertThat(runWith(base, "--kind", "mothership", "--capacity", "cpu=many")).isEqualTo(2);
     assertThat(err.toString()).contains("cpu is not a number");
-    assertThat(run("--hub", "ws://h:1", "--token", "T", "--kind", "generic", "--name", "n1")).isEqualTo(2);
+    // A generic node gets its recipes from the hub; every other kind runs scripts of its own.
+    assertThat(run("--hub", "ws://h:1", "--token", "T", "--kind", "mothership", "--name", "n1",
+        "--capacity", "cpu=1,ramMb=64,bandwidthMbps=10")).isEqualTo(2);
     assertThat(err.toString()).contains("Missing required option: --scripts");
     assertThat(run("--hub", "ftp://h", "--token", "T", "--kind", "generic", "--name", "n1", "--scripts",
         scripts.toString())).isEqualTo(2);
