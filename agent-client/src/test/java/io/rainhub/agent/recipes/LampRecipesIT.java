@@ -107,8 +107,10 @@ class LampRecipesIT {
     pids.add(Long.parseLong(Files.readAllLines(db.dir().resolve("pg/data/postmaster.pid")).get(0).trim()));
     // Each webapp retries with its own backoff and HAProxy's checks bring it back: wait for both.
     awaitNodes(lbPort, Set.of("lamp-app-1", "lamp-app-2"));
+    // Both serve again (awaitNodes); right after, a health check may still be settling, so the next
+    // few answers need not alternate, but they all count on in the one database.
     answers = get(lbPort, 4);
-    assertThat(nodesIn(answers)).containsExactlyInAnyOrder("lamp-app-1", "lamp-app-2");
+    assertThat(nodesIn(answers)).isSubsetOf("lamp-app-1", "lamp-app-2");
     assertIncreasing(answers);
 
     apps.add(webapp("lamp-app-3", dbImports));
